@@ -1,0 +1,87 @@
+// The backend port (DESIGN.md §Central interfaces 1): required members every adapter implements and
+// optional capabilities the core uses when present and degrades without.
+import type { XmlElement } from '../dav/xml/tree.ts';
+import type {
+  ChangeSet,
+  CollectionInfo,
+  CollectionKind,
+  CollectionPatch,
+  CollectionRef,
+  HomeKind,
+  ObjectRef,
+  PutInput,
+  PutResult,
+  QueryResult,
+  StoredObject,
+  WritePreconditions,
+} from './types.ts';
+
+/** Errors adapters throw for expected conditions; the core maps them to DAV statuses. */
+export class BackendError extends Error {
+  readonly code: 'not-found' | 'precondition-failed' | 'conflict' | 'exists' | 'forbidden' | 'unavailable';
+  /** For `conflict` on UID: name of the object already holding the UID. */
+  readonly conflictName: string | undefined;
+  constructor(code: BackendError['code'], message: string, conflictName?: string) {
+    super(message);
+    this.code = code;
+    this.conflictName = conflictName;
+  }
+}
+
+/** Opaque query handed to `query`: the parsed REPORT filter, which an adapter may use to narrow candidates. */
+export interface BackendQuery {
+  kind: 'calendar' | 'addressbook';
+  /** Component name the filter is on (e.g. 'VEVENT') for calendar queries, if known. */
+  component?: string;
+  /** UTC time range from a time-range filter on the top component, if any. */
+  timeRange?: { start?: Date; end?: Date };
+}
+
+export interface CollectionAdmin {
+  /** Creates a collection. Throws BackendError('exists') when the id is taken. Parent must exist for nested ids. */
+  createCollection(ref: CollectionRef, kind: CollectionKind, patch: CollectionPatch): Promise<CollectionInfo>;
+  /** Applies a patch atomically (all or nothing). */
+  updateCollection(ref: CollectionRef, patch: CollectionPatch): Promise<CollectionInfo>;
+  /** Deletes a collection, its objects and its nested collections. */
+  deleteCollection(ref: CollectionRef): Promise<void>;
+}
+
+export interface Backend {
+  /** Stable id of this backend mount (used in sync tokens). */
+  readonly id: string;
+  /** True when nothing can be written through this backend. */
+  readonly readonly?: boolean;
+
+  /** All collections of one home, including nested plain collections. */
+  listCollections(owner: string, home: HomeKind): Promise<CollectionInfo[]>;
+  /** One collection, or undefined. */
+  getCollection(ref: CollectionRef): Promise<CollectionInfo | undefined>;
+  /** Names and etags of every object in a collection (not nested collections). */
+  listObjects(ref: CollectionRef): AsyncIterable<ObjectRef>;
+  /** The named objects that exist, in any order; missing names are simply absent. */
+  getObjects(ref: CollectionRef, names: string[]): Promise<StoredObject[]>;
+  /**
+   * Creates or replaces an object. Checks preconditions atomically with the write
+   * (BackendError 'precondition-failed'); refuses a UID held by another object in the collection
+   * (BackendError 'conflict' with conflictName).
+   */
+  putObject(ref: CollectionRef, name: string, input: PutInput, pre: WritePreconditions): Promise<PutResult>;
+  /** Deletes an object; BackendError 'not-found' if absent, 'precondition-failed' on If-Match mismatch. */
+  deleteObject(ref: CollectionRef, name: string, pre: WritePreconditions): Promise<void>;
+
+  /** Optional: narrows candidates server-side. */
+  query?(ref: CollectionRef, q: BackendQuery): Promise<QueryResult>;
+  /**
+   * Optional native change feed. `since` null means "everything" (initial sync). Returns
+   * 'invalid-token' when the token is unknown or too old.
+   */
+  changesSince?(ref: CollectionRef, since: string | null): Promise<ChangeSet | 'invalid-token'>;
+  /** Optional: the backend token for "now" without listing changes (cheap ctag). */
+  currentToken?(ref: CollectionRef): Promise<string>;
+  /** Optional: find the object holding a UID in a collection. */
+  findByUid?(ref: CollectionRef, uid: string): Promise<string | undefined>;
+  /** Optional: persist dead properties of an object (set value, or null to remove), all or nothing. */
+  patchObjectProps?(ref: CollectionRef, name: string, props: Record<string, XmlElement | null>): Promise<void>;
+  /** Optional: collection management. */
+  admin?: CollectionAdmin;
+}

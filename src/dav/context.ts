@@ -1,0 +1,63 @@
+// DavContext (DESIGN.md §Central interfaces 5): what every handler gets instead of long argument lists.
+import type { Backend } from '../backend/port.ts';
+import type { HomeKind } from '../backend/types.ts';
+import type { QuirkOptions, QuirkProfile } from '../quirks/profile.ts';
+import type { StateStore } from '../state/store.ts';
+import type { Hrefs } from './path.ts';
+import type { PropertyRegistry } from './props/registry.ts';
+import type { ReportRegistry } from './reports/registry.ts';
+
+export type Depth = '0' | '1' | 'infinity';
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** Picks the backend that serves one user's home. */
+export interface BackendRouter {
+  forHome(owner: string, home: HomeKind): Backend;
+}
+
+/** What the core needs to know about users (the principal namespace). */
+export interface UserDirectory {
+  exists(user: string): Promise<boolean>;
+  displayName(user: string): Promise<string>;
+  /** Calendar user addresses (mailto: URIs) for calendar-user-address-set. */
+  addresses(user: string): Promise<string[]>;
+  /** Users visible to `viewer` whose name/displayname/email contain `text` (principal-property-search). */
+  search?(viewer: string, text: string): Promise<string[]>;
+}
+
+export interface Limits {
+  /** Largest calendar/vCard object accepted (bytes), advertised as max-resource-size. */
+  maxResourceSize: number;
+  /** Largest request body of any kind (bytes). */
+  maxBodySize: number;
+  /** Largest number of hrefs in one multiget. */
+  maxMultigetHrefs: number;
+}
+
+export interface DavContext {
+  /** Authenticated user name. */
+  user: string;
+  hrefs: Hrefs;
+  backends: BackendRouter;
+  users: UserDirectory;
+  state: StateStore;
+  props: PropertyRegistry;
+  reports: ReportRegistry;
+  limits: Limits;
+  log: Logger;
+  /** Active quirk profiles (in order) and their merged options. */
+  quirks: QuirkProfile[];
+  quirkOptions: QuirkOptions;
+  /** Request facts already parsed from headers. */
+  depth: Depth | undefined;
+  /** RFC 7240 Prefer: return=minimal (or legacy Brief: t). */
+  preferMinimal: boolean;
+  requestHeaders: Headers;
+  method: string;
+}

@@ -1,0 +1,34 @@
+// One error type for the whole DAV core: an HTTP status plus an optional precondition element
+// (RFC 4918 §16, RFC 4791 §1.3, RFC 6352 §6.3.2.1). Mapped to a response in src/http/errors.ts.
+import type { ClarkName } from './xml/names.ts';
+import type { XmlNode } from './xml/tree.ts';
+
+export class DavError extends Error {
+  readonly status: number;
+  /** Precondition/postcondition element placed inside `<D:error>`, e.g. `{urn:ietf:params:xml:ns:caldav}valid-calendar-data`. */
+  readonly condition: ClarkName | undefined;
+  /** Children of the condition element (e.g. the conflicting `<D:href>` of `no-uid-conflict`). */
+  readonly conditionChildren: XmlNode[];
+  /** Extra response headers (e.g. Retry-After on 503). */
+  readonly headers: Record<string, string>;
+
+  constructor(
+    status: number,
+    condition?: ClarkName,
+    message?: string,
+    opts: { children?: XmlNode[]; headers?: Record<string, string> } = {},
+  ) {
+    super(message ?? `HTTP ${status}`);
+    this.status = status;
+    this.condition = condition;
+    this.conditionChildren = opts.children ?? [];
+    this.headers = opts.headers ?? {};
+  }
+}
+
+/** A backend that could not answer (outage, timeout): 503 with Retry-After unless told otherwise. */
+export class BackendUnavailableError extends DavError {
+  constructor(message: string, retryAfterSeconds = 5, status: 502 | 503 = 503) {
+    super(status, undefined, message, { headers: { 'Retry-After': String(retryAfterSeconds) } });
+  }
+}

@@ -1,0 +1,102 @@
+// Computes propstat responses for a list of resources (PROPFIND and the object reports share it).
+// RFC 4918 §9.1: found properties 200, unknown ones 404; allprop adds `include`d properties.
+import type { DavContext } from '../context.ts';
+import { hrefOf, propstatResponse } from '../multistatus.ts';
+import type { ObjectResource, Resource } from '../resource.ts';
+import { type XmlElement, el } from '../xml/tree.ts';
+
+export type PropRequest =
+  | { kind: 'prop'; props: XmlElement[] }
+  | { kind: 'allprop'; include: XmlElement[] }
+  | { kind: 'propname' };
+
+/** Loads object bodies in batches per collection for the object resources that lack them. */
+export async function loadBodies(resources: Resource[]): Promise<void> {
+  const byCollection = new Map<string, ObjectResource[]>();
+  for (const r of resources) {
+    if (r.type !== 'object' || r.object) continue;
+    const k = `${r.collection.ref.owner}\0${r.collection.ref.home}\0${r.collection.ref.id}`;
+    const list = byCollection.get(k) ?? [];
+    list.push(r);
+    byCollection.set(k, list);
+  }
+  for (const list of byCollection.values()) {
+    const first = list[0];
+    const objects = await first.backend.getObjects(
+      first.collection.ref,
+      list.map((r) => r.ref.name),
+    );
+    const byName = new Map(objects.map((o) => [o.name, o]));
+    for (const r of list) {
+      const o = byName.get(r.ref.name);
+      if (o) {
+        r.object = o;
+        r.ref = { name: o.name, etag: o.etag };
+      }
+    }
+  }
+}
+
+function deadPropsOf(res: Resource): Record<string, XmlElement> {
+  if (res.type === 'collection') return res.info.deadProps;
+  if (res.type === 'object') return res.object?.deadProps ?? {};
+  return {};
+}
+
+function needsBody(ctx: DavContext, req: PropRequest): boolean {
+  if (req.kind !== 'prop') return true;
+  return req.props.some((p) => ctx.props.get(p.name)?.needsBody);
+}
+
+/** One `<D:response>` per resource. Resources whose object vanished meanwhile are reported 404. */
+export async function renderResponses(
+  ctx: DavContext,
+  resources: Resource[],
+  req: PropRequest,
+): Promise<XmlElement[]> {
+  if (needsBody(ctx, req)) await loadBodies(resources);
+  const out: XmlElement[] = [];
+  for (const res of resources) out.push(await renderOne(ctx, res, req));
+  return out;
+}
+
+async function renderOne(ctx: DavContext, res: Resource, req: PropRequest): Promise<XmlElement> {
+  const href = hrefOf(ctx.hrefs, res);
+  const dead = deadPropsOf(res);
+  if (req.kind === 'propname') {
+    const names = [...ctx.props.applicable(res).map((d) => d.name), ...Object.keys(dead)];
+    return propstatResponse(href, [{ status: 200, props: names.map((n) => el(n as never)) }]);
+  }
+  const found: XmlElement[] = [];
+  const missing: XmlElement[] = [];
+  const wanted: XmlElement[] =
+    req.kind === 'prop'
+      ? req.props
+      : [
+          ...ctx.props
+            .applicable(res)
+            .filter((d) => d.allprop)
+            .map((d) => el(d.name)),
+          ...req.include.filter((i) => !ctx.props.get(i.name)?.allprop),
+        ];
+  for (const w of wanted) {
+    const def = ctx.props.get(w.name);
+    if (def?.appliesTo(res)) {
+      const value = await def.get(ctx, res, w);
+      if (value === undefined) missing.push(el(w.name));
+      else {
+        let prop = el(w.name, value);
+        for (const q of ctx.quirks) if (q.property) prop = q.property(w.name, prop);
+        found.push(prop);
+      }
+    } else if (dead[w.name]) found.push(dead[w.name]);
+    else missing.push(el(w.name));
+  }
+  if (req.kind === 'allprop') {
+    for (const d of Object.values(dead)) if (!found.some((f) => f.name === d.name)) found.push(d);
+  }
+  // RFC 7240 Prefer: return=minimal omits the 404 propstat.
+  const groups = [{ status: 200, props: found }];
+  if (!ctx.preferMinimal || req.kind !== 'prop') groups.push({ status: 404, props: missing });
+  return propstatResponse(href, groups);
+}
