@@ -1,0 +1,92 @@
+// The native change feed of the SQLite store (RFC 6578 sync-collection, DESIGN.md §Sync and ETags).
+// A token is the collection's seq as a decimal string. Seqs come from one global counter, so they are
+// strictly increasing and never reused, even when a collection is deleted and created again.
+// The change table keeps one row per name (its latest change), so a delta lists each name once.
+import type { ChangeSet, ObjectRef } from '../../src/backend/types.ts';
+import type { CollectionHandle } from './collections.ts';
+import type { SqlDb } from './db.ts';
+
+/** Records a change of `name` inside the caller's write transaction; returns the new seq. */
+export function recordChange(sql: SqlDb, cid: number, name: string, op: 'put' | 'delete', at: number): number {
+  const seq = Number(sql.stmt('UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value').get()?.value);
+  sql
+    .stmt(
+      `INSERT INTO changes (collection, name, seq, op, at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (collection, name) DO UPDATE SET seq = excluded.seq, op = excluded.op, at = excluded.at`,
+    )
+    .run(cid, name, seq, op, at);
+  sql.stmt('UPDATE collections SET synctoken = ? WHERE cid = ?').run(seq, cid);
+  return seq;
+}
+
+/** Parses a token: a non-negative decimal integer, nothing else. */
+export function parseToken(token: string): number | undefined {
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(token)) return undefined;
+  const n = Number(token);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/**
+ * Changes after `since` for a collection, read inside the caller's read transaction.
+ * `since` null: every current object. A token in the future or older than the pruned log
+ * (`since < minToken`) is 'invalid-token'.
+ */
+export function changesAfter(sql: SqlDb, h: CollectionHandle, since: string | null): ChangeSet | 'invalid-token' {
+  const token = String(h.synctoken);
+  if (since === null) {
+    const changed = sql
+      .stmt('SELECT name, etag FROM objects WHERE collection = ? ORDER BY name')
+      .all(h.cid)
+      .map((r) => ({ name: String(r.name), etag: String(r.etag) }));
+    return { token, changed, deleted: [] };
+  }
+  const from = parseToken(since);
+  if (from === undefined || from > h.synctoken || from < h.minToken) return 'invalid-token';
+  const changed: ObjectRef[] = [];
+  const deleted: string[] = [];
+  // The object row, not the op, decides: a name whose latest change is a put has its current etag.
+  const rows = sql
+    .stmt(
+      `SELECT c.name, o.etag FROM changes c
+         LEFT JOIN objects o ON o.collection = c.collection AND o.name = c.name
+        WHERE c.collection = ? AND c.seq > ? ORDER BY c.seq`,
+    )
+    .all(h.cid, from);
+  for (const r of rows) {
+    if (r.etag == null) deleted.push(String(r.name));
+    else changed.push({ name: String(r.name), etag: String(r.etag) });
+  }
+  return { token, changed, deleted };
+}
+
+export interface PruneOptions {
+  /** Only changes recorded before this instant may go. */
+  before?: Date;
+  /** Always keep this many most recent changes per collection. */
+  keepLatest?: number;
+}
+
+/**
+ * Drops old change rows (mostly deletion tombstones; put rows are replaced in place) and raises each
+ * affected collection's oldest answerable token, so clients holding an older token get 'invalid-token'
+ * and resync. A change goes only when every given criterion allows it. Runs inside a write transaction.
+ * Returns the number of rows removed.
+ */
+export function pruneChanges(sql: SqlDb, opts: PruneOptions): number {
+  const before = opts.before ? opts.before.getTime() : Number.MAX_SAFE_INTEGER;
+  const keep = Math.max(0, Math.floor(opts.keepLatest ?? 0));
+  // Candidates per collection: old enough and ranked after the newest `keep` rows.
+  const doomed = `SELECT collection, seq FROM (
+      SELECT collection, seq, at, ROW_NUMBER() OVER (PARTITION BY collection ORDER BY seq DESC) AS rank FROM changes
+    ) WHERE at < ? AND rank > ?`;
+  const cutoffs = sql
+    .stmt(`SELECT collection, MAX(seq) AS upto FROM (${doomed}) GROUP BY collection`)
+    .all(before, keep);
+  let removed = 0;
+  for (const c of cutoffs) {
+    // Removing the row of seq S breaks every token below S, so everything up to the cutoff goes too.
+    removed += Number(sql.stmt('DELETE FROM changes WHERE collection = ? AND seq <= ?').run(c.collection, c.upto).changes);
+    sql.stmt('UPDATE collections SET min_token = MAX(min_token, ?) WHERE cid = ?').run(c.upto, c.collection);
+  }
+  return removed;
+}

@@ -1,0 +1,133 @@
+// Versioned schema migrations of the native SQLite store. Each migration runs in its own transaction and
+// records itself in schema_version, so reopening a database applies only what is missing.
+import type { DatabaseSync } from 'node:sqlite';
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'users, collections, objects, change log',
+    sql: `
+      CREATE TABLE users (
+        name          TEXT PRIMARY KEY,
+        display_name  TEXT NOT NULL,
+        email         TEXT,
+        password_hash TEXT NOT NULL,
+        created       INTEGER NOT NULL                     -- ms since epoch
+      );
+
+      -- One global change counter: tokens are never reused, even for a deleted and recreated collection.
+      CREATE TABLE change_counter (
+        id    INTEGER PRIMARY KEY CHECK (id = 1),
+        value INTEGER NOT NULL
+      );
+      INSERT INTO change_counter (id, value) VALUES (1, 0);
+
+      -- cid is the rowid objects and changes point at; (owner, home, id) is the natural key.
+      CREATE TABLE collections (
+        cid          INTEGER PRIMARY KEY AUTOINCREMENT,
+        owner        TEXT NOT NULL,
+        home         TEXT NOT NULL CHECK (home IN ('calendars', 'addressbooks')),
+        id           TEXT NOT NULL,                         -- slash path for nested plain collections
+        kind         TEXT NOT NULL CHECK (kind IN ('calendar', 'addressbook', 'plain')),
+        display_name TEXT,
+        description  TEXT,
+        components   TEXT,                                  -- JSON array of component names
+        timezone     TEXT,
+        color        TEXT,
+        sort_order   INTEGER,
+        dead_props   TEXT NOT NULL DEFAULT '{}',            -- JSON: Clark name -> XmlElement
+        synctoken    INTEGER NOT NULL,                      -- seq of the latest change
+        min_token    INTEGER NOT NULL,                      -- oldest token still answerable (raised by pruning)
+        UNIQUE (owner, home, id)
+      );
+
+      CREATE TABLE objects (
+        collection     INTEGER NOT NULL REFERENCES collections (cid) ON DELETE CASCADE,
+        name           TEXT NOT NULL,
+        uid            TEXT,
+        component_type TEXT,
+        content_type   TEXT NOT NULL,
+        body           BLOB NOT NULL,
+        etag           TEXT NOT NULL,
+        size           INTEGER NOT NULL,
+        last_modified  INTEGER NOT NULL,                    -- ms since epoch
+        dead_props     TEXT NOT NULL DEFAULT '{}',
+        UNIQUE (collection, name)
+      );
+      CREATE INDEX objects_uid ON objects (collection, uid);
+
+      -- The change log behind changesSince: one row per name holding its latest change.
+      CREATE TABLE changes (
+        collection INTEGER NOT NULL REFERENCES collections (cid) ON DELETE CASCADE,
+        name       TEXT NOT NULL,
+        seq        INTEGER NOT NULL,
+        op         TEXT NOT NULL CHECK (op IN ('put', 'delete')),
+        at         INTEGER NOT NULL,                        -- ms since epoch, for age-based pruning
+        PRIMARY KEY (collection, name)
+      ) WITHOUT ROWID;
+      CREATE INDEX changes_seq ON changes (collection, seq);
+    `,
+  },
+];
+
+/** The schema version this code expects. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/** Connection settings for every connection to the store. */
+export function configureConnection(db: DatabaseSync, busyTimeoutMs: number): void {
+  db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+  db.exec('PRAGMA foreign_keys = ON');
+  // WAL: readers never block the writer. `:memory:` databases stay in 'memory' mode, which is fine.
+  db.exec('PRAGMA journal_mode = WAL');
+  // In WAL mode NORMAL keeps every commit atomic; only the last commits can be lost on power failure.
+  db.exec('PRAGMA synchronous = NORMAL');
+}
+
+/** The version recorded in the database (0 for an empty one). */
+export function currentVersion(db: DatabaseSync): number {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied INTEGER NOT NULL)',
+  );
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_version').get();
+  return Number(row?.v ?? 0);
+}
+
+/**
+ * Applies every migration newer than the database's version, each in one transaction. Safe when two
+ * processes open the same file at once: the version is re-read under the write lock. Refuses a database
+ * written by a newer davgate.
+ */
+export function migrate(db: DatabaseSync, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  const applied: number[] = [];
+  const latest = migrations.length ? migrations[migrations.length - 1].version : 0;
+  const found = currentVersion(db);
+  if (found > latest) {
+    throw new Error(`database schema version ${found} is newer than this davgate supports (${latest})`);
+  }
+  for (const m of migrations) {
+    if (m.version <= found) continue;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      if (currentVersion(db) < m.version) {
+        db.exec(m.sql);
+        db.prepare('INSERT INTO schema_version (version, description, applied) VALUES (?, ?, ?)').run(
+          m.version,
+          m.description,
+          Date.now(),
+        );
+        applied.push(m.version);
+      }
+      db.exec('COMMIT');
+    } catch (err) {
+      if (db.isTransaction) db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+  return applied;
+}
