@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseByteSize } from './byte-size.ts';
+import { configSchema } from './schema.ts';
+
+describe('config schema', () => {
+  it('an empty document is the embedded default', () => {
+    assert.deepEqual(configSchema.parse({}), {
+      server: { host: '127.0.0.1', port: 8008, publicPrefix: '/dav', trustProxy: false },
+      storage: { kind: 'sqlite', dataDir: './data', file: 'davgate.sqlite' },
+      state: { kind: 'memory' },
+      limits: { maxResourceSize: 5 * 1024 * 1024, maxBodySize: 16 * 1024 * 1024, maxMultigetHrefs: 1000 },
+      auth: { realm: 'davgate', cacheSeconds: 300 },
+      logging: { level: 'info', format: 'text' },
+    });
+  });
+
+  it('fills defaults inside a partly written section', () => {
+    const c = configSchema.parse({ server: { port: 9000 } });
+    assert.equal(c.server.port, 9000);
+    assert.equal(c.server.host, '127.0.0.1');
+  });
+
+  it('rejects unknown keys (a typo must not be silently ignored)', () => {
+    const r = configSchema.safeParse({ server: { prot: 1 } });
+    assert.equal(r.success, false);
+    assert.equal(r.error?.issues[0].code, 'unrecognized_keys');
+  });
+
+  it('accepts sizes with units and rejects nonsense', () => {
+    const c = configSchema.parse({ limits: { maxResourceSize: '1 MiB', maxBodySize: '2MB' } });
+    assert.equal(c.limits.maxResourceSize, 1_048_576);
+    assert.equal(c.limits.maxBodySize, 2_000_000);
+    assert.equal(configSchema.safeParse({ limits: { maxResourceSize: 'lots' } }).success, false);
+    assert.equal(configSchema.safeParse({ limits: { maxResourceSize: 0 } }).success, false);
+  });
+
+  it('maxBodySize below maxResourceSize is an error on maxBodySize', () => {
+    const r = configSchema.safeParse({ limits: { maxResourceSize: '8 MiB', maxBodySize: '1 MiB' } });
+    assert.deepEqual(r.error?.issues[0].path, ['limits', 'maxBodySize']);
+  });
+
+  it('publicPrefix must start with a slash and not end with one', () => {
+    assert.equal(configSchema.safeParse({ server: { publicPrefix: '/' } }).success, true);
+    assert.equal(configSchema.safeParse({ server: { publicPrefix: '/a/b' } }).success, true);
+    assert.equal(configSchema.safeParse({ server: { publicPrefix: 'dav' } }).success, false);
+    assert.equal(configSchema.safeParse({ server: { publicPrefix: '/dav/' } }).success, false);
+  });
+
+  it('port must be an integer in range', () => {
+    for (const port of [-1, 65536, 1.5, '80']) {
+      assert.equal(configSchema.safeParse({ server: { port } }).success, false, String(port));
+    }
+  });
+});
+
+describe('parseByteSize', () => {
+  it('understands binary and decimal units', () => {
+    assert.equal(parseByteSize('512'), 512);
+    assert.equal(parseByteSize('512k'), 524_288);
+    assert.equal(parseByteSize('1.5 KiB'), 1536);
+    assert.equal(parseByteSize('3 GB'), 3_000_000_000);
+    assert.equal(parseByteSize('5 parsecs'), undefined);
+    assert.equal(parseByteSize(''), undefined);
+  });
+});
