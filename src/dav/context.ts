@@ -1,6 +1,7 @@
 // DavContext (DESIGN.md §Central interfaces 5): what every handler gets instead of long argument lists.
 import type { Backend } from '../backend/port.ts';
-import type { HomeKind } from '../backend/types.ts';
+import type { CollectionInfo, CollectionKind, CollectionPatch, HomeKind } from '../backend/types.ts';
+import type { XmlElement } from './xml/tree.ts';
 import type { QuirkOptions, QuirkProfile } from '../quirks/profile.ts';
 import type { StateStore } from '../state/store.ts';
 import type { Hrefs } from './path.ts';
@@ -40,7 +41,30 @@ export interface Limits {
   maxMultigetHrefs: number;
 }
 
+/** Result of validating an object body before it reaches a backend. */
+export interface ValidatedObject {
+  /** The text to store (possibly repaired). */
+  text: string;
+  uid?: string;
+  componentType?: string;
+}
+
+/** Validates (and may repair) an object body for a collection; throws DavError with the precondition. */
+export type ObjectValidator = (ctx: DavContext, text: string, collection: CollectionInfo) => ValidatedObject;
+
+/** Extension points the protocol modules (CalDAV, CardDAV) plug into the WebDAV core. */
+export interface CoreHooks {
+  validators: Partial<Record<CollectionKind, ObjectValidator>>;
+  /** Content type stored for objects of each kind. */
+  contentTypes: Partial<Record<CollectionKind, string>>;
+  /** Parses an MKCALENDAR body (RFC 4791 §5.3.1) into a collection patch. */
+  parseMkcalendar?: (ctx: DavContext, body: XmlElement | undefined) => CollectionPatch;
+  /** Precondition element for a UID conflict in each kind (no-uid-conflict in CalDAV/CardDAV). */
+  uidConflict?: Partial<Record<CollectionKind, (href: string) => Error>>;
+}
+
 export interface DavContext {
+  hooks: CoreHooks;
   /** Authenticated user name. */
   user: string;
   hrefs: Hrefs;

@@ -18,8 +18,8 @@ export interface ReportHandler<Q = unknown> {
 export class ReportRegistry {
   private readonly handlers = new Map<string, ReportHandler>();
 
-  register(...handlers: ReportHandler<never>[]): this {
-    for (const h of handlers) this.handlers.set(h.name, h as unknown as ReportHandler);
+  register(...handlers: ReportHandler<unknown>[]): this {
+    for (const h of handlers) this.handlers.set(h.name, h);
     return this;
   }
 

@@ -1,0 +1,107 @@
+// buildApp(deps): the one composition root (DESIGN.md). Tests call it with memory parts; src/main.ts
+// with the configured adapters.
+import { Hono } from 'hono';
+import { basicAuth } from './auth/basic-auth.ts';
+import { userDirectory } from './auth/user-directory.ts';
+import type { UserStore } from './auth/user-store.ts';
+import type { Backend } from './backend/port.ts';
+import type { CoreHooks, Limits, Logger } from './dav/context.ts';
+import { Hrefs } from './dav/path.ts';
+import { aclProperties } from './dav/props/acl.ts';
+import { PropertyRegistry } from './dav/props/registry.ts';
+import { syncProperties } from './dav/props/sync.ts';
+import { webdavProperties } from './dav/props/webdav.ts';
+import { principalPropertySearchReport, principalSearchPropertySetReport } from './dav/reports/principal-search.ts';
+import { ReportRegistry } from './dav/reports/registry.ts';
+import { syncCollectionReport } from './dav/reports/sync-collection.ts';
+import { type DavServices, handleDav } from './http/dav-handler.ts';
+import type { AppEnv } from './http/env.ts';
+import { requestContext } from './http/request-context.ts';
+import { type QuirkOverrides } from './quirks/detect.ts';
+import { quirksMiddleware } from './quirks/middleware.ts';
+import type { QuirkProfile } from './quirks/profile.ts';
+import type { StateStore } from './state/store.ts';
+import { caldavModule } from './caldav/module.ts';
+import { carddavModule } from './carddav/module.ts';
+
+export interface AppDeps {
+  /** Public path prefix, e.g. '/dav' ('' to serve DAV at the host root). */
+  prefix: string;
+  /** The backend serving every home (one mount for now). */
+  backend: Backend;
+  users: UserStore;
+  state: StateStore;
+  log: Logger;
+  limits?: Partial<Limits>;
+  auth?: { realm?: string; cacheSeconds?: number };
+  profiles?: QuirkProfile[];
+  quirkOverrides?: QuirkOverrides;
+  /** Readiness of dependencies for /readyz (backend, state store). */
+  ready?: () => Promise<boolean>;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxResourceSize: 5 * 1024 * 1024,
+  maxBodySize: 20 * 1024 * 1024,
+  maxMultigetHrefs: 1000,
+};
+
+export function buildServices(deps: AppDeps): DavServices {
+  const props = new PropertyRegistry().register(...webdavProperties, ...aclProperties, ...syncProperties, ...caldavModule.properties, ...carddavModule.properties);
+  const reports = new ReportRegistry().register(
+    syncCollectionReport,
+    principalPropertySearchReport,
+    principalSearchPropertySetReport,
+    ...caldavModule.reports,
+    ...carddavModule.reports,
+  );
+  const hooks: CoreHooks = {
+    validators: { calendar: caldavModule.validate, addressbook: carddavModule.validate },
+    contentTypes: { calendar: 'text/calendar; charset=utf-8', addressbook: 'text/vcard; charset=utf-8' },
+    parseMkcalendar: caldavModule.parseMkcalendar,
+    uidConflict: { calendar: caldavModule.uidConflict, addressbook: carddavModule.uidConflict },
+  };
+  return {
+    hrefs: new Hrefs(deps.prefix),
+    backends: { forHome: () => deps.backend },
+    users: userDirectory(deps.users),
+    state: deps.state,
+    props,
+    reports,
+    hooks,
+    limits: { ...DEFAULT_LIMITS, ...deps.limits },
+    log: deps.log,
+  };
+}
+
+export function buildApp(deps: AppDeps): Hono<AppEnv> {
+  const svc = buildServices(deps);
+  const prefix = svc.hrefs.prefix;
+  const app = new Hono<AppEnv>();
+  app.use('*', requestContext(deps.log));
+  app.get('/healthz', (c) => c.text('ok\n'));
+  app.get('/readyz', async (c) => {
+    const ok = (await deps.state.ping()) && (deps.ready ? await deps.ready() : true);
+    return c.text(ok ? 'ready\n' : 'not ready\n', ok ? 200 : 503);
+  });
+  const auth = basicAuth({ users: deps.users, realm: deps.auth?.realm ?? 'davgate', cacheSeconds: deps.auth?.cacheSeconds ?? 300 });
+  const quirks = quirksMiddleware(deps.profiles ?? [], deps.quirkOverrides);
+  app.use('*', auth, quirks);
+
+  // RFC 6764 §5: well-known URIs redirect to the context path; PROPFIND there (and on "/") is
+  // answered directly because some clients do not follow redirects for PROPFIND.
+  for (const wk of ['/.well-known/caldav', '/.well-known/carddav']) {
+    app.all(wk, async (c): Promise<Response> => {
+      if (c.req.method === 'PROPFIND') return handleDav(c, svc, { type: 'root' });
+      return c.redirect(`${prefix}/`, 301);
+    });
+  }
+  if (prefix !== '') {
+    app.all('/', async (c): Promise<Response> => {
+      if (c.req.method === 'PROPFIND' || c.req.method === 'OPTIONS') return handleDav(c, svc, { type: 'root' });
+      return c.redirect(`${prefix}/`, 302);
+    });
+  }
+  app.all('*', (c) => handleDav(c, svc));
+  return app;
+}

@@ -1,0 +1,74 @@
+// RFC 4918 §9.1 PROPFIND. Depth infinity is refused with propfind-finite-depth (§9.1, §16);
+// a missing Depth header is treated as 1 (lenient, as most DAV servers do; documented in compliance.md).
+import type { CollectionInfo } from '../../backend/types.ts';
+import type { DavContext } from '../context.ts';
+import { DavError } from '../dav-error.ts';
+import { type PropRequest, renderResponses } from '../props/render.ts';
+import { directChildren, resolveExisting } from '../resolve.ts';
+import type { Resource } from '../resource.ts';
+import type { DavResponse } from '../response.ts';
+import { dav } from '../xml/names.ts';
+import { child, type XmlElement, elements } from '../xml/tree.ts';
+import { type MethodRequest, mapBackendError, xmlBody } from './request.ts';
+
+export function parsePropRequest(root: XmlElement | undefined): PropRequest {
+  if (!root) return { kind: 'allprop', include: [] };
+  if (root.name !== dav('propfind')) throw new DavError(400, undefined, 'expected DAV:propfind');
+  const prop = child(root, dav('prop'));
+  if (prop) return { kind: 'prop', props: elements(prop) };
+  if (child(root, dav('propname'))) return { kind: 'propname' };
+  if (child(root, dav('allprop'))) {
+    const include = child(root, dav('include'));
+    return { kind: 'allprop', include: include ? elements(include) : [] };
+  }
+  throw new DavError(400, undefined, 'propfind needs prop, allprop or propname');
+}
+
+/** Members of a collection-like resource, for Depth 1. */
+export async function childrenOf(ctx: DavContext, res: Resource): Promise<Resource[]> {
+  switch (res.type) {
+    case 'root':
+      return [{ type: 'principals' }, { type: 'home', home: 'calendars', user: ctx.user }, { type: 'home', home: 'addressbooks', user: ctx.user }];
+    case 'principals':
+      return [{ type: 'principal', user: ctx.user }];
+    case 'home-root':
+      return [{ type: 'home', home: res.home, user: ctx.user }];
+    case 'principal':
+    case 'object':
+      return [];
+    case 'home': {
+      const backend = ctx.backends.forHome(res.user, res.home);
+      const all = await backend.listCollections(res.user, res.home).catch(mapBackendError);
+      return directChildren(all, undefined).map((info: CollectionInfo) => ({ type: 'collection', info, backend }));
+    }
+    case 'collection': {
+      const out: Resource[] = [];
+      try {
+        for await (const ref of res.backend.listObjects(res.info.ref)) {
+          out.push({ type: 'object', collection: res.info, backend: res.backend, ref });
+        }
+        if (res.info.kind === 'plain') {
+          const all = await res.backend.listCollections(res.info.ref.owner, res.info.ref.home);
+          for (const info of directChildren(all, res.info.ref.id)) out.push({ type: 'collection', info, backend: res.backend });
+        }
+      } catch (e) {
+        mapBackendError(e);
+      }
+      return out;
+    }
+  }
+}
+
+export async function propfind(ctx: DavContext, req: MethodRequest, hrefOverride?: string): Promise<DavResponse> {
+  if (ctx.depth === 'infinity') throw new DavError(403, dav('propfind-finite-depth'), 'Depth: infinity is not supported');
+  const request = parsePropRequest(xmlBody(req));
+  const target = await resolveExisting(ctx, req.path);
+  const resources: Resource[] = [target];
+  if ((ctx.depth ?? '1') === '1') resources.push(...(await childrenOf(ctx, target)));
+  const responses = await renderResponses(ctx, resources, request).catch(mapBackendError);
+  if (hrefOverride && responses[0]) {
+    const href = responses[0].children[0];
+    if (href && typeof href !== 'string') href.children = [hrefOverride];
+  }
+  return { status: 207, body: { name: dav('multistatus'), attrs: {}, children: responses } };
+}

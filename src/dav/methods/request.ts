@@ -1,0 +1,93 @@
+// The request as method handlers see it, plus shared header parsing (RFC 4918 §10, RFC 7232).
+import { BackendError } from '../../backend/port.ts';
+import type { WritePreconditions } from '../../backend/types.ts';
+import type { Depth } from '../context.ts';
+import { BackendUnavailableError, DavError } from '../dav-error.ts';
+import type { DavPath } from '../path.ts';
+import type { Resource } from '../resource.ts';
+import { parseXml } from '../xml/parse.ts';
+import { dav } from '../xml/names.ts';
+import type { XmlElement } from '../xml/tree.ts';
+
+export interface MethodRequest {
+  method: string;
+  url: URL;
+  path: DavPath;
+  headers: Headers;
+  body: Uint8Array;
+}
+
+export function parseDepth(value: string | null): Depth | undefined {
+  if (value === null) return undefined;
+  const v = value.trim().toLowerCase();
+  if (v === '0' || v === '1' || v === 'infinity') return v;
+  throw new DavError(400, undefined, `invalid Depth header "${value}"`);
+}
+
+export function bodyText(req: MethodRequest): string {
+  return new TextDecoder('utf-8').decode(req.body);
+}
+
+/** Parses an XML body; returns undefined when the body is empty. */
+export function xmlBody(req: MethodRequest): XmlElement | undefined {
+  const text = bodyText(req);
+  if (text.trim() === '') return undefined;
+  return parseXml(text);
+}
+
+function unquote(tag: string): string {
+  const t = tag.trim().replace(/^W\//, '');
+  return t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1) : t;
+}
+
+/** If-Match / If-None-Match (RFC 7232 §3.1-3.2) as write preconditions, checked against `current`. */
+export function writePreconditions(headers: Headers, currentEtag: string | undefined): WritePreconditions {
+  const pre: WritePreconditions = {};
+  const ifMatch = headers.get('if-match');
+  if (ifMatch !== null) {
+    if (ifMatch.trim() === '*') {
+      if (currentEtag === undefined) throw new DavError(412, undefined, 'If-Match: * on a missing resource');
+      pre.ifMatch = currentEtag;
+    } else {
+      const tags = ifMatch.split(',').map(unquote);
+      if (currentEtag === undefined || !tags.includes(currentEtag)) throw new DavError(412, undefined, 'If-Match failed');
+      pre.ifMatch = currentEtag;
+    }
+  }
+  const ifNone = headers.get('if-none-match');
+  if (ifNone !== null) {
+    if (ifNone.trim() === '*') pre.ifNoneMatchAny = true;
+    else if (currentEtag !== undefined && ifNone.split(',').map(unquote).includes(currentEtag)) {
+      throw new DavError(412, undefined, 'If-None-Match failed');
+    }
+  }
+  return pre;
+}
+
+/** Maps adapter errors to DAV answers; anything else is rethrown. */
+export function mapBackendError(e: unknown): never {
+  if (e instanceof BackendError) {
+    switch (e.code) {
+      case 'not-found':
+        throw new DavError(404, undefined, e.message);
+      case 'precondition-failed':
+        throw new DavError(412, undefined, e.message);
+      case 'exists':
+        throw new DavError(405, undefined, e.message);
+      case 'conflict':
+        throw new DavError(409, undefined, e.message);
+      case 'forbidden':
+        throw new DavError(403, dav('need-privileges'), e.message);
+      case 'unavailable':
+        throw new BackendUnavailableError(e.message);
+    }
+  }
+  throw e;
+}
+
+export function assertWritable(res: Resource): void {
+  const ro =
+    (res.type === 'collection' && (res.info.readonly || res.backend.readonly)) ||
+    (res.type === 'object' && (res.collection.readonly || res.backend.readonly));
+  if (ro) throw new DavError(403, dav('need-privileges'), 'read-only');
+}

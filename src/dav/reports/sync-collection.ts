@@ -1,0 +1,53 @@
+// RFC 6578 §3 sync-collection: members changed since a token (404 responses for removed ones),
+// `limit` truncation with 507 on the request-URI and a continuation token (§3.6).
+import type { DavContext } from '../context.ts';
+import { DavError } from '../dav-error.ts';
+import { hrefOf, multistatus, statusResponse } from '../multistatus.ts';
+import { type PropRequest, loadBodies, renderResponses } from '../props/render.ts';
+import { changesFor } from '../sync/changes.ts';
+import { decodeToken } from '../sync/token.ts';
+import type { ObjectResource, Resource } from '../resource.ts';
+import { dav } from '../xml/names.ts';
+import { child, el, elements, textOf } from '../xml/tree.ts';
+import type { ReportHandler } from './registry.ts';
+
+interface SyncQuery {
+  token: string;
+  limit?: number;
+  props: PropRequest;
+}
+
+export const syncCollectionReport: ReportHandler<SyncQuery> = {
+  name: dav('sync-collection'),
+  appliesTo: (r) => r.type === 'collection',
+  parse(_ctx, body) {
+    const token = textOf(child(body, dav('sync-token')) ?? el(dav('sync-token'))).trim();
+    const level = child(body, dav('sync-level'));
+    // Apple omits sync-level (quirks.md); treat absence as 1. Infinite is not offered (§3.3).
+    if (level && textOf(level).trim() !== '1') throw new DavError(403, dav('sync-traversal-supported'), 'only sync-level 1');
+    let limit: number | undefined;
+    const lim = child(body, dav('limit'));
+    if (lim) {
+      const n = Number.parseInt(textOf(child(lim, dav('nresults')) ?? lim).trim(), 10);
+      if (!Number.isFinite(n) || n < 1) throw new DavError(400, dav('limit'), 'bad limit');
+      limit = n;
+    }
+    const prop = child(body, dav('prop'));
+    return { token, limit, props: { kind: 'prop', props: prop ? elements(prop) : [] } };
+  },
+  async run(ctx: DavContext, target: Resource, q) {
+    if (target.type !== 'collection') throw new DavError(403, dav('supported-report'));
+    const cursor = q.token === '' ? undefined : decodeToken(q.token);
+    const delta = await changesFor(ctx, target.backend, target.info, cursor, q.limit);
+    const changed: ObjectResource[] = delta.changed.map((ref) => ({ type: 'object', collection: target.info, backend: target.backend, ref }));
+    const needsBody = q.props.kind === 'prop' && q.props.props.some((p) => ctx.props.get(p.name)?.needsBody);
+    if (needsBody) await loadBodies(changed);
+    const present = needsBody ? changed.filter((r) => r.object) : changed;
+    const vanished = needsBody ? changed.filter((r) => !r.object).map((r) => r.ref.name) : [];
+    const responses = await renderResponses(ctx, present, q.props);
+    for (const name of [...delta.deleted, ...vanished]) responses.push(statusResponse(ctx.hrefs.object(target.info.ref, name), 404));
+    if (delta.truncated) responses.push(statusResponse(hrefOf(ctx.hrefs, target), 507, [el(dav('error'), [el(dav('number-of-matches-within-limits'))])]));
+    return multistatus(responses, [el(dav('sync-token'), [delta.token])]);
+  },
+};
+

@@ -1,0 +1,114 @@
+// Turns a Hono request into a DavContext + MethodRequest, dispatches on the method, and turns the
+// DavResponse (or DavError) into a Response.
+import type { Context } from 'hono';
+import type { BackendRouter, CoreHooks, DavContext, Limits, Logger, UserDirectory } from '../dav/context.ts';
+import { DavError } from '../dav/dav-error.ts';
+import { copyMove } from '../dav/methods/copy-move.ts';
+import { del } from '../dav/methods/delete.ts';
+import { get } from '../dav/methods/get.ts';
+import { mkcalendar, mkcol } from '../dav/methods/mkcol.ts';
+import { ALLOWED_METHODS, options } from '../dav/methods/options.ts';
+import { propfind } from '../dav/methods/propfind.ts';
+import { proppatch } from '../dav/methods/proppatch.ts';
+import { put } from '../dav/methods/put.ts';
+import { report } from '../dav/methods/report.ts';
+import { type MethodRequest, parseDepth } from '../dav/methods/request.ts';
+import { type DavPath, type Hrefs, parseDavPath } from '../dav/path.ts';
+import type { PropertyRegistry } from '../dav/props/registry.ts';
+import type { ReportRegistry } from '../dav/reports/registry.ts';
+import type { DavResponse } from '../dav/response.ts';
+import { isElement } from '../dav/xml/tree.ts';
+import { writeXml } from '../dav/xml/write.ts';
+import { mergeOptions } from '../quirks/detect.ts';
+import { applyRequestHooks } from '../quirks/middleware.ts';
+import type { StateStore } from '../state/store.ts';
+import { readBody } from './body.ts';
+import type { AppEnv } from './env.ts';
+import { errorResponse } from './errors.ts';
+
+export interface DavServices {
+  hrefs: Hrefs;
+  backends: BackendRouter;
+  users: UserDirectory;
+  state: StateStore;
+  props: PropertyRegistry;
+  reports: ReportRegistry;
+  hooks: CoreHooks;
+  limits: Limits;
+  log: Logger;
+}
+
+type Handler = (ctx: DavContext, req: MethodRequest) => Promise<DavResponse>;
+
+const HANDLERS: Record<string, Handler> = {
+  OPTIONS: async () => options(),
+  PROPFIND: propfind,
+  PROPPATCH: proppatch,
+  GET: get,
+  HEAD: get,
+  PUT: put,
+  DELETE: del,
+  MKCOL: mkcol,
+  MKCALENDAR: mkcalendar,
+  COPY: copyMove,
+  MOVE: copyMove,
+  REPORT: report,
+};
+
+export function toResponse(r: DavResponse): Response {
+  const headers = new Headers(r.headers);
+  let body: ConstructorParameters<typeof Response>[0] = null;
+  if (r.body !== undefined) {
+    if (typeof r.body === 'string') body = r.body;
+    else if (r.body instanceof Uint8Array) body = r.body as Uint8Array<ArrayBuffer>;
+    else if (isElement(r.body)) {
+      body = writeXml(r.body);
+      headers.set('Content-Type', 'application/xml; charset=utf-8');
+    }
+  }
+  return new Response(body, { status: r.status, headers });
+}
+
+function preferMinimal(h: Headers): boolean {
+  const prefer = h.get('prefer') ?? '';
+  return /return\s*=\s*minimal/i.test(prefer) || /return-minimal/i.test(prefer) || (h.get('brief') ?? '').trim().toLowerCase() === 't';
+}
+
+/**
+ * Handles one DAV request. `pathOverride` serves PROPFIND on `/` and `/.well-known/*` as the root
+ * (Apple clients ask there and do not always follow redirects).
+ */
+export async function handleDav(c: Context<AppEnv>, svc: DavServices, pathOverride?: DavPath): Promise<Response> {
+  const method = c.req.method.toUpperCase();
+  const requestId = c.get('requestId');
+  try {
+    const url = new URL(c.req.url);
+    const path = pathOverride ?? parseDavPath(url.pathname, svc.hrefs.prefix);
+    if (!path) throw new DavError(404, undefined, 'not found');
+    const handler = HANDLERS[method];
+    if (!handler) {
+      return new Response('method not allowed\n', { status: 405, headers: { Allow: ALLOWED_METHODS } });
+    }
+    const quirks = c.get('quirks') ?? [];
+    const headers = applyRequestHooks(quirks, method, url.pathname, new Headers(c.req.raw.headers));
+    const body = method === 'GET' || method === 'HEAD' || method === 'OPTIONS' ? new Uint8Array(0) : await readBody(c.req.raw, svc.limits.maxBodySize);
+    const ctx: DavContext = {
+      ...svc,
+      user: c.get('user'),
+      quirks,
+      quirkOptions: mergeOptions(quirks),
+      depth: parseDepth(headers.get('depth')),
+      preferMinimal: preferMinimal(headers),
+      requestHeaders: headers,
+      method,
+    };
+    const req: MethodRequest = { method, url, path, headers, body };
+    const result = method === 'PROPFIND' && pathOverride ? await propfind(ctx, req, url.pathname) : await handler(ctx, req);
+    let res = toResponse(result);
+    if (ctx.preferMinimal && method === 'PROPFIND') res.headers.set('Preference-Applied', 'return=minimal');
+    for (const q of quirks) if (q.response) res = q.response(res);
+    return res;
+  } catch (e) {
+    return errorResponse(e, svc.log, requestId);
+  }
+}

@@ -1,0 +1,12 @@
+// Hono typing for the variables middleware sets on each request.
+import type { QuirkProfile } from '../quirks/profile.ts';
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    /** Authenticated user name (set by the auth middleware). */
+    user: string;
+    /** Quirk profiles active for this request (set by src/quirks/middleware.ts). */
+    quirks: QuirkProfile[];
+  };
+}

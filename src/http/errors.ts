@@ -1,0 +1,23 @@
+// The one place where errors become HTTP answers (DESIGN.md §Central interfaces 7): DavError → status
+// plus `<D:error>` with the precondition element (RFC 4918 §16); anything unexpected → 500, logged.
+import type { Logger } from '../dav/context.ts';
+import { DavError } from '../dav/dav-error.ts';
+import { dav } from '../dav/xml/names.ts';
+import { el } from '../dav/xml/tree.ts';
+import { writeXml } from '../dav/xml/write.ts';
+
+export function errorResponse(e: unknown, log: Logger, requestId: string): Response {
+  if (e instanceof DavError) {
+    const headers = new Headers(e.headers);
+    if (e.condition) {
+      headers.set('Content-Type', 'application/xml; charset=utf-8');
+      const body = writeXml(el(dav('error'), [el(e.condition, e.conditionChildren)]));
+      return new Response(body, { status: e.status, headers });
+    }
+    if (e.status === 304 || e.status === 204) return new Response(null, { status: e.status, headers });
+    headers.set('Content-Type', 'text/plain; charset=utf-8');
+    return new Response(`${e.message}\n`, { status: e.status, headers });
+  }
+  log.error('unhandled error', { requestId, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  return new Response('internal error\n', { status: 500, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+}
