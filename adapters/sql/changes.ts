@@ -3,12 +3,12 @@
 // strictly increasing and never reused, even when a collection is deleted and created again.
 // The change table keeps one row per name (its latest change), so a delta lists each name once.
 import type { ChangeSet, ObjectRef } from '../../src/backend/types.ts';
-import type { CollectionHandle } from './collections.ts';
+import { type CollectionHandle, nextSeq } from './collections.ts';
 import type { SqlDb } from './db.ts';
 
 /** Records a change of `name` inside the caller's write transaction; returns the new seq. */
 export function recordChange(sql: SqlDb, cid: number, name: string, op: 'put' | 'delete', at: number): number {
-  const seq = Number(sql.stmt('UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value').get()?.value);
+  const seq = nextSeq(sql);
   sql
     .stmt(
       `INSERT INTO changes (collection, name, seq, op, at) VALUES (?, ?, ?, ?, ?)

@@ -81,9 +81,12 @@ function checkKind(ref: CollectionRef, kind: CollectionKind): void {
   }
 }
 
-/** Current value of the global change counter: the starting token of a new collection. */
-function counterValue(sql: SqlDb): number {
-  return Number(sql.stmt('SELECT value FROM change_counter WHERE id = 1').get()?.value ?? 0);
+/**
+ * A fresh seq from the global counter: the starting token of a new collection. Being unused, it is above
+ * every token a client may hold for an earlier collection of the same id, and those become invalid.
+ */
+export function nextSeq(sql: SqlDb): number {
+  return Number(sql.stmt('UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value').get()?.value);
 }
 
 function mergeDeadProps(current: Record<string, XmlElement>, patch: CollectionPatch['deadProps']) {
@@ -155,7 +158,7 @@ export class SqlCollectionAdmin implements CollectionAdmin {
         const clash = sql.stmt('SELECT 1 FROM objects WHERE collection = ? AND name = ?').get(parent.cid, ref.id.slice(slash + 1));
         if (clash) throw new BackendError('exists', `a resource named ${ref.id} exists`);
       }
-      const start = counterValue(sql);
+      const start = nextSeq(sql);
       sql
         .stmt('INSERT INTO collections (owner, home, id, kind, synctoken, min_token) VALUES (?, ?, ?, ?, ?, ?)')
         .run(ref.owner, ref.home, ref.id, kind, start, start);

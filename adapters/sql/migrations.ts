@@ -61,6 +61,8 @@ export const MIGRATIONS: readonly Migration[] = [
         UNIQUE (collection, name)
       );
       CREATE INDEX objects_uid ON objects (collection, uid);
+      -- Covering index for listObjects and sync: names and etags without reading rows that hold bodies.
+      CREATE INDEX objects_list ON objects (collection, name, etag);
 
       -- The change log behind changesSince: one row per name holding its latest change.
       CREATE TABLE changes (

@@ -1,0 +1,103 @@
+// Schema migrations and persistence of the embedded store: versions recorded once, reopening applies
+// nothing and keeps every datum, failed migrations leave no trace, newer schemas are refused.
+import assert from 'node:assert/strict';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import type { ClarkName } from '../../src/dav/xml/names.ts';
+import { currentVersion, migrate, SCHEMA_VERSION } from './migrations.ts';
+import { openSqlite } from './open.ts';
+import { calRef, event, tempDir } from './test-fixtures.ts';
+
+describe('SQLite migrations', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  beforeEach(() => {
+    tmp = tempDir();
+  });
+  afterEach(() => tmp.remove());
+
+  test('a new file (in a directory that did not exist) gets the latest schema, WAL and foreign keys', () => {
+    const s = openSqlite(tmp.file);
+    try {
+      assert.equal(currentVersion(s.db), SCHEMA_VERSION);
+      assert.equal(s.db.prepare('PRAGMA journal_mode').get()?.journal_mode, 'wal');
+      assert.equal(s.db.prepare('PRAGMA foreign_keys').get()?.foreign_keys, 1);
+      assert.ok(Number(s.db.prepare('PRAGMA busy_timeout').get()?.timeout) > 0);
+      const rows = s.db.prepare('SELECT version FROM schema_version').all();
+      assert.deepEqual(rows.map((r) => r.version), [SCHEMA_VERSION]);
+    } finally {
+      s.close();
+    }
+  });
+
+  test('reopening is idempotent: nothing re-applied, one row per version', () => {
+    openSqlite(tmp.file).close();
+    const db = new DatabaseSync(tmp.file);
+    try {
+      assert.deepEqual(migrate(db), []);
+      assert.deepEqual(migrate(db), []);
+      assert.equal(Number(db.prepare('SELECT COUNT(*) AS n FROM schema_version').get()?.n), SCHEMA_VERSION);
+    } finally {
+      db.close();
+    }
+    openSqlite(tmp.file).close();
+  });
+
+  test('a failing migration is rolled back whole and the version stays', () => {
+    const db = new DatabaseSync(':memory:');
+    try {
+      migrate(db);
+      const broken = [
+        { version: SCHEMA_VERSION, description: 'existing', sql: '' },
+        { version: SCHEMA_VERSION + 1, description: 'half', sql: 'CREATE TABLE extra (x); INSERT INTO nope VALUES (1);' },
+      ];
+      assert.throws(() => migrate(db, broken), /nope/);
+      assert.equal(currentVersion(db), SCHEMA_VERSION);
+      assert.equal(db.prepare("SELECT name FROM sqlite_master WHERE name = 'extra'").get(), undefined);
+      assert.equal(db.isTransaction, false);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('a database from a newer davgate is refused, not downgraded', () => {
+    const db = new DatabaseSync(tmp.file.replace('nested/', ''));
+    db.exec('CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied INTEGER NOT NULL)');
+    db.prepare('INSERT INTO schema_version VALUES (?, ?, ?)').run(SCHEMA_VERSION + 1, 'future', 0);
+    db.close();
+    assert.throws(() => openSqlite(tmp.file.replace('nested/', '')), /newer/);
+  });
+
+  test('data persists across reopen: users, collections, objects, dead props, tokens keep growing', async () => {
+    const prop = '{urn:x-test}p' as ClarkName;
+    const first = openSqlite(tmp.file);
+    await first.users.create({ name: 'alice', displayName: 'Alice', email: 'a@example.org' }, 'scrypt$hash');
+    await first.backend.admin.createCollection(calRef(), 'calendar', {
+      displayName: 'Work',
+      components: ['VEVENT'],
+      deadProps: { [prop]: { name: prop, attrs: { a: '1' }, children: ['v'] } },
+    });
+    const put = await first.backend.putObject(calRef(), 'a.ics', event('a'), {});
+    await first.backend.patchObjectProps(calRef(), 'a.ics', { [prop]: { name: prop, attrs: {}, children: ['o'] } });
+    const token = await first.backend.currentToken(calRef());
+    first.close();
+
+    const second = openSqlite(tmp.file);
+    try {
+      assert.deepEqual(await second.users.list(), [{ name: 'alice', displayName: 'Alice', email: 'a@example.org' }]);
+      assert.equal(await second.users.passwordHash('alice'), 'scrypt$hash');
+      const info = await second.backend.getCollection(calRef());
+      assert.equal(info?.displayName, 'Work');
+      assert.deepEqual(info?.components, ['VEVENT']);
+      assert.deepEqual(info?.deadProps[prop], { name: prop, attrs: { a: '1' }, children: ['v'] });
+      const [obj] = await second.backend.getObjects(calRef(), ['a.ics']);
+      assert.equal(obj.etag, put.etag);
+      assert.deepEqual(obj.deadProps[prop].children, ['o']);
+      assert.equal(await second.backend.currentToken(calRef()), token);
+      assert.deepEqual(await second.backend.changesSince(calRef(), token), { token, changed: [], deleted: [] });
+      await second.backend.putObject(calRef(), 'b.ics', event('b'), {});
+      assert.ok(Number(await second.backend.currentToken(calRef())) > Number(token));
+    } finally {
+      second.close();
+    }
+  });
+});
