@@ -49,7 +49,10 @@ describe('SqlBackend changesSince', () => {
     const d = set(await s.backend.changesSince(ref, t0));
     assert.ok(Number(d.token) > Number(t0));
     assert.equal(d.token, await s.backend.currentToken(ref));
-    assert.deepEqual(d.changed.map((c) => c.name), ['new.ics', 'keep.ics']);
+    assert.deepEqual(
+      d.changed.map((c) => c.name),
+      ['new.ics', 'keep.ics'],
+    );
     assert.equal(d.changed[1].etag, last.etag);
     // A name created and deleted within the interval may be reported deleted (RFC 6578 §3.5.2 allows it).
     assert.deepEqual(d.deleted, ['gone.ics', 'flip.ics']);
@@ -111,11 +114,17 @@ describe('SqlBackend changesSince', () => {
     assert.equal(removed, 1); // a.ics's tombstone
     assert.equal(await s.backend.changesSince(ref, t0), 'invalid-token');
     const d1 = set(await s.backend.changesSince(ref, t1));
-    assert.deepEqual(d1.changed.map((c) => c.name), ['c.ics']);
+    assert.deepEqual(
+      d1.changed.map((c) => c.name),
+      ['c.ics'],
+    );
     assert.deepEqual(d1.deleted, ['b.ics']);
     assert.deepEqual(set(await s.backend.changesSince(ref, t2)).changed, []);
     // Initial sync is unaffected by pruning.
-    assert.deepEqual(set(await s.backend.changesSince(ref, null)).changed.map((c) => c.name), ['c.ics']);
+    assert.deepEqual(
+      set(await s.backend.changesSince(ref, null)).changed.map((c) => c.name),
+      ['c.ics'],
+    );
 
     // An age limit in the past prunes nothing; one in the future (with nothing kept) prunes everything.
     assert.equal(await s.backend.pruneChanges({ before: new Date(0) }), 0);

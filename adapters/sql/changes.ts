@@ -85,7 +85,9 @@ export function pruneChanges(sql: SqlDb, opts: PruneOptions): number {
   let removed = 0;
   for (const c of cutoffs) {
     // Removing the row of seq S breaks every token below S, so everything up to the cutoff goes too.
-    removed += Number(sql.stmt('DELETE FROM changes WHERE collection = ? AND seq <= ?').run(c.collection, c.upto).changes);
+    removed += Number(
+      sql.stmt('DELETE FROM changes WHERE collection = ? AND seq <= ?').run(c.collection, c.upto).changes,
+    );
     sql.stmt('UPDATE collections SET min_token = MAX(min_token, ?) WHERE cid = ?').run(c.upto, c.collection);
   }
   return removed;

@@ -75,7 +75,8 @@ function checkId(id: string): void {
 
 /** Home/kind pairs a collection may have: calendars live in the calendar home, address books in theirs. */
 function checkKind(ref: CollectionRef, kind: CollectionKind): void {
-  if (kind === 'calendar' && ref.home !== 'calendars') throw new BackendError('forbidden', 'calendar outside calendar home');
+  if (kind === 'calendar' && ref.home !== 'calendars')
+    throw new BackendError('forbidden', 'calendar outside calendar home');
   if (kind === 'addressbook' && ref.home !== 'addressbooks') {
     throw new BackendError('forbidden', 'address book outside address book home');
   }
@@ -154,8 +155,11 @@ export class SqlCollectionAdmin implements CollectionAdmin {
         // RFC 4918 §9.3.1: MKCOL without its parent is 409; RFC 4791 §4.2: nothing nests inside a calendar.
         const parent = findHandle(sql, { ...ref, id: ref.id.slice(0, slash) });
         if (!parent) throw new BackendError('conflict', `parent of ${ref.id} does not exist`);
-        if (parent.kind !== 'plain') throw new BackendError('forbidden', `cannot nest a collection in a ${parent.kind}`);
-        const clash = sql.stmt('SELECT 1 FROM objects WHERE collection = ? AND name = ?').get(parent.cid, ref.id.slice(slash + 1));
+        if (parent.kind !== 'plain')
+          throw new BackendError('forbidden', `cannot nest a collection in a ${parent.kind}`);
+        const clash = sql
+          .stmt('SELECT 1 FROM objects WHERE collection = ? AND name = ?')
+          .get(parent.cid, ref.id.slice(slash + 1));
         if (clash) throw new BackendError('exists', `a resource named ${ref.id} exists`);
       }
       const start = nextSeq(sql);

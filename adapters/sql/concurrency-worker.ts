@@ -32,7 +32,12 @@ async function run(): Promise<WorkerResult> {
     Atomics.add(flag, 0, 1);
     while (Atomics.load(flag, 0) < job.parties) Atomics.wait(flag, 0, Atomics.load(flag, 0), 5);
     if (job.mode === 'race') {
-      const r = await s.backend.putObject(job.ref, job.name, { body: enc.encode(job.body ?? ''), contentType: 'text/plain' }, { ifMatch: job.ifMatch });
+      const r = await s.backend.putObject(
+        job.ref,
+        job.name,
+        { body: enc.encode(job.body ?? ''), contentType: 'text/plain' },
+        { ifMatch: job.ifMatch },
+      );
       return { ok: true, etag: r.etag };
     }
     let retries = 0;
@@ -40,7 +45,12 @@ async function run(): Promise<WorkerResult> {
       const [cur] = await s.backend.getObjects(job.ref, [job.name]);
       const next = String(Number(dec.decode(cur.body)) + 1);
       try {
-        await s.backend.putObject(job.ref, job.name, { body: enc.encode(next), contentType: 'text/plain' }, { ifMatch: cur.etag });
+        await s.backend.putObject(
+          job.ref,
+          job.name,
+          { body: enc.encode(next), contentType: 'text/plain' },
+          { ifMatch: cur.etag },
+        );
         done++;
       } catch (err) {
         if (!(err instanceof BackendError && err.code === 'precondition-failed')) throw err;

@@ -41,7 +41,12 @@ describe('SQLite concurrent writers', () => {
   test('two connections PUT the same object with the same If-Match: one wins, the other gets precondition-failed', async () => {
     for (let round = 0; round < 5; round++) {
       const s = openSqlite(tmp.file);
-      const base = await s.backend.putObject(ref, 'doc.txt', { body: enc.encode(`base ${round}`), contentType: 'text/plain' }, {});
+      const base = await s.backend.putObject(
+        ref,
+        'doc.txt',
+        { body: enc.encode(`base ${round}`), contentType: 'text/plain' },
+        {},
+      );
       s.close();
       const results = await runWorkers([
         { file: tmp.file, ref, mode: 'race', name: 'doc.txt', ifMatch: base.etag, body: `A ${round}` },
@@ -66,7 +71,10 @@ describe('SQLite concurrent writers', () => {
     s.close();
     const job = { file: tmp.file, ref, mode: 'increment' as const, name: 'counter.txt', count: 40 };
     const results = await runWorkers([job, job, job]);
-    assert.ok(results.every((r) => r.ok), JSON.stringify(results));
+    assert.ok(
+      results.every((r) => r.ok),
+      JSON.stringify(results),
+    );
     const check = openSqlite(tmp.file);
     const [doc] = await check.backend.getObjects(ref, ['counter.txt']);
     assert.equal(new TextDecoder().decode(doc.body), '120');

@@ -23,7 +23,10 @@ describe('SQLite migrations', () => {
       assert.equal(s.db.prepare('PRAGMA foreign_keys').get()?.foreign_keys, 1);
       assert.ok(Number(s.db.prepare('PRAGMA busy_timeout').get()?.timeout) > 0);
       const rows = s.db.prepare('SELECT version FROM schema_version').all();
-      assert.deepEqual(rows.map((r) => r.version), [SCHEMA_VERSION]);
+      assert.deepEqual(
+        rows.map((r) => r.version),
+        [SCHEMA_VERSION],
+      );
     } finally {
       s.close();
     }
@@ -48,7 +51,11 @@ describe('SQLite migrations', () => {
       migrate(db);
       const broken = [
         { version: SCHEMA_VERSION, description: 'existing', sql: '' },
-        { version: SCHEMA_VERSION + 1, description: 'half', sql: 'CREATE TABLE extra (x); INSERT INTO nope VALUES (1);' },
+        {
+          version: SCHEMA_VERSION + 1,
+          description: 'half',
+          sql: 'CREATE TABLE extra (x); INSERT INTO nope VALUES (1);',
+        },
       ];
       assert.throws(() => migrate(db, broken), /nope/);
       assert.equal(currentVersion(db), SCHEMA_VERSION);
@@ -61,7 +68,9 @@ describe('SQLite migrations', () => {
 
   test('a database from a newer davgate is refused, not downgraded', () => {
     const db = new DatabaseSync(tmp.file.replace('nested/', ''));
-    db.exec('CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied INTEGER NOT NULL)');
+    db.exec(
+      'CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied INTEGER NOT NULL)',
+    );
     db.prepare('INSERT INTO schema_version VALUES (?, ?, ?)').run(SCHEMA_VERSION + 1, 'future', 0);
     db.close();
     assert.throws(() => openSqlite(tmp.file.replace('nested/', '')), /newer/);

@@ -53,7 +53,13 @@ function checkPreconditions(name: string, etag: string | undefined, pre: WritePr
 }
 
 /** Creates or replaces an object; replacing keeps its dead properties. Call inside a write transaction. */
-export function putRow(sql: SqlDb, h: CollectionHandle, name: string, input: PutInput, pre: WritePreconditions): PutResult {
+export function putRow(
+  sql: SqlDb,
+  h: CollectionHandle,
+  name: string,
+  input: PutInput,
+  pre: WritePreconditions,
+): PutResult {
   const before = currentEtag(sql, h.cid, name);
   checkPreconditions(name, before, pre);
   if (input.uid !== undefined) {
@@ -97,7 +103,12 @@ export function deleteRow(sql: SqlDb, h: CollectionHandle, name: string, pre: Wr
 }
 
 /** Sets (value) or removes (null) dead properties of an object. Does not change its etag or the feed. */
-export function patchProps(sql: SqlDb, h: CollectionHandle, name: string, props: Record<string, XmlElement | null>): void {
+export function patchProps(
+  sql: SqlDb,
+  h: CollectionHandle,
+  name: string,
+  props: Record<string, XmlElement | null>,
+): void {
   const row = sql.stmt('SELECT dead_props FROM objects WHERE collection = ? AND name = ?').get(h.cid, name);
   if (!row) throw new BackendError('not-found', `no object ${name}`);
   const next = parseJson<Record<string, XmlElement>>(row.dead_props, {});
@@ -105,5 +116,7 @@ export function patchProps(sql: SqlDb, h: CollectionHandle, name: string, props:
     if (value === null) delete next[key];
     else next[key] = value;
   }
-  sql.stmt('UPDATE objects SET dead_props = ? WHERE collection = ? AND name = ?').run(JSON.stringify(next), h.cid, name);
+  sql
+    .stmt('UPDATE objects SET dead_props = ? WHERE collection = ? AND name = ?')
+    .run(JSON.stringify(next), h.cid, name);
 }

@@ -15,7 +15,10 @@ describe('SqlUserStore', () => {
     await s.users.create({ name: 'bob', displayName: 'Bob' }, 'h-bob');
     await s.users.create({ name: 'alice', displayName: 'Alice', email: 'alice@example.org' }, 'h-alice');
     assert.deepEqual(await s.users.get('bob'), { name: 'bob', displayName: 'Bob' });
-    assert.deepEqual((await s.users.list()).map((u) => u.name), ['alice', 'bob']);
+    assert.deepEqual(
+      (await s.users.list()).map((u) => u.name),
+      ['alice', 'bob'],
+    );
     assert.equal((await s.users.get('alice'))?.email, 'alice@example.org');
     assert.equal(await s.users.passwordHash('alice'), 'h-alice');
     assert.equal(await s.users.get('carol'), undefined);
