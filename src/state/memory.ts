@@ -56,7 +56,7 @@ export class MemoryStateStore implements StateStore {
     this.#open();
     const names = new Set(commit.changes.map((ch) => ch.name));
     if (names.size !== commit.changes.length) throw new TypeError('commitSnapshot: a name appears twice in one commit');
-    const c = this.#collections.get(key) ?? { seq: 0, entries: new Map(), log: [], floor: 0 };
+    const c: CollectionState = this.#collections.get(key) ?? { seq: 0, entries: new Map(), log: [], floor: 0 };
     if (commit.baseSeq !== c.seq) return 'conflict';
     const at = this.#now();
     for (const ch of commit.changes) {
