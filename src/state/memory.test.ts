@@ -43,6 +43,12 @@ describe('MemoryStateStore specifics', () => {
     await assert.rejects(s.commitSnapshot(k, { baseSeq: 0, changes: [{ name: 'a', etag: '1', deleted: false }, { name: 'a', deleted: true }] }), TypeError);
     await assert.rejects(s.commitSnapshot(k, { baseSeq: 0, changes: [{ name: 'a', deleted: false }] }), TypeError);
     assert.equal(await s.getSnapshot(k), undefined);
+    // A bad commit against an existing snapshot leaves it untouched (no partial apply).
+    await s.commitSnapshot(k, { baseSeq: 0, changes: [{ name: 'a', etag: '1', deleted: false }] });
+    await assert.rejects(s.commitSnapshot(k, { baseSeq: 1, changes: [{ name: 'b', etag: '2', deleted: false }, { name: 'c', deleted: false }] }), TypeError);
+    const snap = await s.getSnapshot(k);
+    assert.equal(snap?.seq, 1);
+    assert.deepEqual([...(snap?.entries ?? [])], [['a', '1']]);
   });
 
   test('negative or fractional since → expired', async () => {

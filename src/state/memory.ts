@@ -56,6 +56,8 @@ export class MemoryStateStore implements StateStore {
     this.#open();
     const names = new Set(commit.changes.map((ch) => ch.name));
     if (names.size !== commit.changes.length) throw new TypeError('commitSnapshot: a name appears twice in one commit');
+    const noEtag = commit.changes.find((ch) => !ch.deleted && ch.etag === undefined);
+    if (noEtag) throw new TypeError(`commitSnapshot: change of ${noEtag.name} lacks an etag`);
     const c: CollectionState = this.#collections.get(key) ?? { seq: 0, entries: new Map(), log: [], floor: 0 };
     if (commit.baseSeq !== c.seq) return 'conflict';
     const at = this.#now();
@@ -65,9 +67,9 @@ export class MemoryStateStore implements StateStore {
         c.entries.delete(ch.name);
         c.log.push({ seq, name: ch.name, deleted: true, at });
       } else {
-        if (ch.etag === undefined) throw new TypeError(`commitSnapshot: change of ${ch.name} lacks an etag`);
-        c.entries.set(ch.name, ch.etag);
-        c.log.push({ seq, name: ch.name, etag: ch.etag, deleted: false, at });
+        const etag = ch.etag as string;
+        c.entries.set(ch.name, etag);
+        c.log.push({ seq, name: ch.name, etag, deleted: false, at });
       }
     }
     this.#trim(c);
