@@ -56,7 +56,8 @@ export async function readConfigFile(file: string): Promise<Doc> {
   }
   const value = doc.toJS() as unknown;
   if (value === null || value === undefined) return {};
-  if (!isPlainObject(value)) throw new ConfigError([`config error: ${file}: expected a mapping of keys at the top level`]);
+  if (!isPlainObject(value))
+    throw new ConfigError([`config error: ${file}: expected a mapping of keys at the top level`]);
   return value;
 }
 

@@ -14,7 +14,10 @@ const server = z.strictObject({
   /** Path under which DAV is served and from which every href is generated. */
   publicPrefix: z
     .string()
-    .regex(/^\/(?:[A-Za-z0-9._~-]+(?:\/[A-Za-z0-9._~-]+)*)?$/, 'expected a path like "/dav" (leading slash, no trailing slash)')
+    .regex(
+      /^\/(?:[A-Za-z0-9._~-]+(?:\/[A-Za-z0-9._~-]+)*)?$/,
+      'expected a path like "/dav" (leading slash, no trailing slash)',
+    )
     .default('/dav'),
   /** Honour X-Forwarded-Proto/-Host from a reverse proxy when building absolute URLs. */
   trustProxy: z.boolean().default(false),

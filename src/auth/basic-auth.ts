@@ -1,0 +1,115 @@
+// HTTP Basic authentication (RFC 7617) against the user store, as a Hono middleware.
+// Credentials are UTF-8 (§2.1, advertised with charset="UTF-8"). Clients send them on every request
+// and scrypt is deliberately slow, so successful checks are remembered for `cacheSeconds`, keyed by a
+// keyed SHA-256 of user and password (the password itself is never kept, nor logged).
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { hashPassword, needsRehash, verifyPassword } from './password.ts';
+import type { UserStore } from './user-store.ts';
+
+export interface BasicAuthOptions {
+  users: Pick<UserStore, 'passwordHash' | 'setPasswordHash'>;
+  /** Realm in the challenge. */
+  realm: string;
+  /** How long a successful check is remembered; 0 checks every request. A changed or removed password may keep working this long. */
+  cacheSeconds: number;
+  /** Most remembered credentials (oldest dropped first). Default 10,000. */
+  maxCacheEntries?: number;
+  /** Clock for tests (ms). */
+  now?: () => number;
+}
+
+/** What the middleware adds to the context: the authenticated user name. */
+export interface AuthEnv {
+  Variables: { user: string };
+}
+
+export interface Credentials {
+  user: string;
+  password: string;
+}
+
+/** Parses `Authorization: Basic …`; undefined when absent or malformed. */
+export function parseBasicAuthorization(header: string | undefined): Credentials | undefined {
+  const m = /^\s*basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header ?? '');
+  if (!m) return undefined;
+  const bytes = Buffer.from(m[1], 'base64');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // Some older clients send ISO-8859-1 despite the charset parameter (RFC 7617 §2.1 leaves it open).
+    text = bytes.toString('latin1');
+  }
+  const colon = text.indexOf(':');
+  if (colon <= 0) return undefined;
+  return { user: text.slice(0, colon), password: text.slice(colon + 1) };
+}
+
+function quote(value: string): string {
+  return `"${value.replace(/[\\"]/g, '\\$&')}"`;
+}
+
+export function basicAuth(options: BasicAuthOptions) {
+  const { users, cacheSeconds } = options;
+  const maxEntries = options.maxCacheEntries ?? 10_000;
+  const now = options.now ?? Date.now;
+  const challenge = `Basic realm=${quote(options.realm)}, charset="UTF-8"`;
+  // A per-process key: the cache keys reveal nothing about passwords even in a memory dump.
+  const cacheKey = randomBytes(32);
+  const remembered = new Map<string, number>(); // key → expiry (ms)
+  const inFlight = new Map<string, Promise<boolean>>();
+  let dummyHash: Promise<string> | undefined;
+
+  const keyOf = (c: Credentials) =>
+    createHmac('sha256', cacheKey).update(c.user).update('\0').update(c.password).digest('base64');
+
+  async function check(c: Credentials): Promise<boolean> {
+    const stored = await users.passwordHash(c.user);
+    if (stored === undefined) {
+      // Spend the same time on unknown users as on wrong passwords: no user enumeration by timing.
+      dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+      await verifyPassword(c.password, await dummyHash);
+      return false;
+    }
+    const ok = await verifyPassword(c.password, stored);
+    if (ok && needsRehash(stored)) {
+      // Upgrade hashes made with weaker parameters while the password is at hand.
+      hashPassword(c.password)
+        .then((h) => users.setPasswordHash(c.user, h))
+        .catch(() => undefined);
+    }
+    return ok;
+  }
+
+  async function verify(c: Credentials): Promise<boolean> {
+    const key = keyOf(c);
+    const expires = remembered.get(key);
+    if (expires !== undefined) {
+      if (expires > now()) return true;
+      remembered.delete(key);
+    }
+    // Clients open several connections at once with the same credentials: one scrypt for all of them.
+    let pending = inFlight.get(key);
+    if (!pending) {
+      pending = check(c).finally(() => inFlight.delete(key));
+      inFlight.set(key, pending);
+    }
+    const ok = await pending;
+    if (ok && cacheSeconds > 0) {
+      if (remembered.size >= maxEntries) remembered.delete(remembered.keys().next().value as string);
+      remembered.set(key, now() + cacheSeconds * 1000);
+    }
+    return ok;
+  }
+
+  const unauthorized = (ctx: Context) => ctx.text('Authentication required\n', 401, { 'WWW-Authenticate': challenge });
+
+  return createMiddleware<AuthEnv>(async (ctx, next) => {
+    const credentials = parseBasicAuthorization(ctx.req.header('authorization'));
+    if (!credentials || credentials.password.length === 0 || !(await verify(credentials))) return unauthorized(ctx);
+    ctx.set('user', credentials.user);
+    await next();
+  });
+}
