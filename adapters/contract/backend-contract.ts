@@ -5,6 +5,7 @@ import { describe } from 'node:test';
 import { collectionsContract } from './collections-contract.ts';
 import { feedContract } from './feed-contract.ts';
 import { objectsContract } from './objects-contract.ts';
+import { preconditionsContract } from './preconditions-contract.ts';
 import type { ContractFactory } from './support.ts';
 
 export type { ContractFactory, ContractSubject } from './support.ts';
@@ -13,6 +14,7 @@ export function runBackendContract(name: string, factory: ContractFactory): void
   describe(`backend contract: ${name}`, () => {
     collectionsContract(factory);
     objectsContract(factory);
+    preconditionsContract(factory);
     feedContract(factory);
   });
 }

@@ -17,7 +17,10 @@ export function collectionsContract(factory: ContractFactory): void {
         const admin = needAdmin(t, backend);
         if (!admin) return;
         const r = ref(owner, 'work');
-        const info = await admin.createCollection(r, 'calendar', { displayName: 'Work', components: ['VEVENT', 'VTODO'] });
+        const info = await admin.createCollection(r, 'calendar', {
+          displayName: 'Work',
+          components: ['VEVENT', 'VTODO'],
+        });
         assert.deepEqual(info.ref, r);
         assert.equal(info.kind, 'calendar');
         assert.equal(info.displayName, 'Work');
@@ -39,7 +42,10 @@ export function collectionsContract(factory: ContractFactory): void {
         assert.equal(info.kind, 'addressbook');
         assert.equal(info.description, 'People');
         const list = await backend.listCollections(owner, 'addressbooks');
-        assert.deepEqual(list.filter((c) => c.ref.id === 'contacts').map((c) => c.kind), ['addressbook']);
+        assert.deepEqual(
+          list.filter((c) => c.ref.id === 'contacts').map((c) => c.kind),
+          ['addressbook'],
+        );
         assert.equal(await backend.getCollection(ref(owner, 'contacts', 'calendars')), undefined);
       }));
 
@@ -59,7 +65,12 @@ export function collectionsContract(factory: ContractFactory): void {
         if (!admin) return;
         const r = ref(owner, 'cal');
         await admin.createCollection(r, 'calendar', { displayName: 'Old', description: 'D', components: ['VEVENT'] });
-        const updated = await admin.updateCollection(r, { displayName: 'New', color: '#FF0000FF', order: 3, components: ['VEVENT', 'VTODO'] });
+        const updated = await admin.updateCollection(r, {
+          displayName: 'New',
+          color: '#FF0000FF',
+          order: 3,
+          components: ['VEVENT', 'VTODO'],
+        });
         assert.equal(updated.displayName, 'New');
         assert.equal(updated.color, '#FF0000FF');
         assert.equal(updated.order, 3);
@@ -78,8 +89,12 @@ export function collectionsContract(factory: ContractFactory): void {
         const admin = needAdmin(t, backend);
         if (!admin) return;
         const r = ref(owner, 'cal');
-        await admin.createCollection(r, 'calendar', { deadProps: { [DEAD_A]: xml(DEAD_A, 'one'), [COLOR]: xml(COLOR, '#00FF00') } });
-        await admin.updateCollection(r, { deadProps: { [DEAD_A]: null, [DEAD_B]: xml(DEAD_B, 'two', { lang: 'de' }), [DEAD_C]: xml(DEAD_C, 'drei') } });
+        await admin.createCollection(r, 'calendar', {
+          deadProps: { [DEAD_A]: xml(DEAD_A, 'one'), [COLOR]: xml(COLOR, '#00FF00') },
+        });
+        await admin.updateCollection(r, {
+          deadProps: { [DEAD_A]: null, [DEAD_B]: xml(DEAD_B, 'two', { lang: 'de' }), [DEAD_C]: xml(DEAD_C, 'drei') },
+        });
         const got = await backend.getCollection(r);
         assert.ok(got);
         assert.deepEqual(Object.keys(got.deadProps).sort(), [COLOR, DEAD_B, DEAD_C].sort());
@@ -92,7 +107,10 @@ export function collectionsContract(factory: ContractFactory): void {
         const admin = needAdmin(t, backend);
         if (!admin) return;
         const r = ref(owner, 'cal');
-        const info = await admin.createCollection(r, 'calendar', { displayName: 'Kept', deadProps: { [DEAD_A]: xml(DEAD_A, 'v') } });
+        const info = await admin.createCollection(r, 'calendar', {
+          displayName: 'Kept',
+          deadProps: { [DEAD_A]: xml(DEAD_A, 'v') },
+        });
         info.displayName = 'Mutated';
         info.deadProps[DEAD_B] = xml(DEAD_B, 'x');
         const got = await backend.getCollection(r);
@@ -133,7 +151,11 @@ export function collectionsContract(factory: ContractFactory): void {
         const admin = needAdmin(t, backend);
         if (!admin) return;
         await admin.createCollection(ref(owner, 'cal'), 'calendar', {});
-        const err = await rejectsWith(admin.createCollection(ref(owner, 'cal/sub'), 'plain', {}), 'forbidden', 'conflict');
+        const err = await rejectsWith(
+          admin.createCollection(ref(owner, 'cal/sub'), 'plain', {}),
+          'forbidden',
+          'conflict',
+        );
         assert.ok(err instanceof BackendError);
         assert.equal(await backend.getCollection(ref(owner, 'cal/sub')), undefined);
       }));
@@ -155,7 +177,10 @@ export function collectionsContract(factory: ContractFactory): void {
         assert.equal((await listed(backend, ref(owner, 'p/q'))).size, 0);
         await admin.deleteCollection(ref(owner, 'p'));
         const ids = (await backend.listCollections(owner, 'calendars')).map((c) => c.ref.id);
-        assert.deepEqual(ids.filter((id) => id === 'p' || id.startsWith('p/')), []);
+        assert.deepEqual(
+          ids.filter((id) => id === 'p' || id.startsWith('p/')),
+          [],
+        );
         assert.ok(ids.includes('pq'));
       }));
   });

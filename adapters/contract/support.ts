@@ -24,7 +24,10 @@ export type ContractFactory = () => Promise<ContractSubject>;
 export const DEFAULT_OWNER = 'contract-user';
 
 /** Runs `fn` against a fresh subject and always cleans up. */
-export async function withSubject(factory: ContractFactory, fn: (s: ContractSubject & { owner: string }) => Promise<void>): Promise<void> {
+export async function withSubject(
+  factory: ContractFactory,
+  fn: (s: ContractSubject & { owner: string }) => Promise<void>,
+): Promise<void> {
   const s = await factory();
   try {
     await fn({ ...s, owner: s.owner ?? DEFAULT_OWNER });
@@ -43,7 +46,11 @@ export function needAdmin(t: TestContext, b: Backend): NonNullable<Backend['admi
  * A writable calendar collection for object tests: created through `admin` when available, else the
  * subject's fixture collection; undefined (test skipped) when neither exists or the backend is read-only.
  */
-export async function writableCalendar(t: TestContext, s: ContractSubject & { owner: string }, id = 'contract-cal'): Promise<CollectionRef | undefined> {
+export async function writableCalendar(
+  t: TestContext,
+  s: ContractSubject & { owner: string },
+  id = 'contract-cal',
+): Promise<CollectionRef | undefined> {
   if (s.backend.readonly) {
     t.skip(`${s.backend.id} is read-only`);
     return undefined;

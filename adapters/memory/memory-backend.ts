@@ -2,7 +2,7 @@
 // capability, used by protocol tests and as the executable definition of the port's semantics.
 // All checks and the write happen synchronously inside one call, so every write is atomic.
 import { contentEtag } from '../../src/backend/etag.ts';
-import { type Backend, type BackendQuery, BackendError, type CollectionAdmin } from '../../src/backend/port.ts';
+import { type Backend, BackendError, type BackendQuery, type CollectionAdmin } from '../../src/backend/port.ts';
 import type {
   ChangeSet,
   CollectionInfo,
@@ -55,7 +55,14 @@ const validName = (name: string): boolean => name !== '' && !name.includes('/') 
 
 function cloneObject(e: Entry): StoredObject {
   const { name, etag, contentType, lastModified, deadProps } = e;
-  return { name, etag, body: e.body.slice(), contentType, lastModified: new Date(lastModified), deadProps: structuredClone(deadProps) };
+  return {
+    name,
+    etag,
+    body: e.body.slice(),
+    contentType,
+    lastModified: new Date(lastModified),
+    deadProps: structuredClone(deadProps),
+  };
 }
 
 export class MemoryBackend implements Backend {
@@ -93,7 +100,12 @@ export class MemoryBackend implements Backend {
   }
 
   /** Test setup: creates a collection even on a read-only backend; `readonly` marks the collection itself. */
-  async seedCollection(ref: CollectionRef, kind: CollectionKind, patch: CollectionPatch = {}, readonly = false): Promise<CollectionInfo> {
+  async seedCollection(
+    ref: CollectionRef,
+    kind: CollectionKind,
+    patch: CollectionPatch = {},
+    readonly = false,
+  ): Promise<CollectionInfo> {
     return this.#create(ref, kind, patch, readonly);
   }
 
@@ -222,12 +234,18 @@ export class MemoryBackend implements Backend {
       // collections inside calendars or address books → 403.
       const parent = this.#collections.get(keyOf({ ...ref, id: ref.id.slice(0, slash) }));
       if (!parent) throw new BackendError('conflict', `parent of ${ref.id} does not exist`);
-      if (parent.info.kind !== 'plain') throw new BackendError('forbidden', `parent of ${ref.id} is a ${parent.info.kind}`);
+      if (parent.info.kind !== 'plain')
+        throw new BackendError('forbidden', `parent of ${ref.id} is a ${parent.info.kind}`);
     }
     const base: CollectionInfo = { ref: { ...ref }, kind, deadProps: {} };
     if (readonly) base.readonly = true;
     const info = applyCollectionPatch(base, patch);
-    this.#collections.set(key, { info, objects: new Map(), uids: new Map(), log: new ChangeLog(++this.#clock, this.#maxLog) });
+    this.#collections.set(key, {
+      info,
+      objects: new Map(),
+      uids: new Map(),
+      log: new ChangeLog(++this.#clock, this.#maxLog),
+    });
     return structuredClone(info);
   }
 

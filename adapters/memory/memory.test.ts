@@ -5,8 +5,14 @@ import { collect, ics, rejectsWith, xml } from '../contract/support.ts';
 import { parseSeqToken } from './change-log.ts';
 import { MemoryBackend } from './memory-backend.ts';
 
-runBackendContract('memory (native change feed)', async () => ({ backend: new MemoryBackend(), cleanup: async () => {} }));
-runBackendContract('memory (no change feed)', async () => ({ backend: new MemoryBackend({ changeFeed: false }), cleanup: async () => {} }));
+runBackendContract('memory (native change feed)', async () => ({
+  backend: new MemoryBackend(),
+  cleanup: async () => {},
+}));
+runBackendContract('memory (no change feed)', async () => ({
+  backend: new MemoryBackend({ changeFeed: false }),
+  cleanup: async () => {},
+}));
 runBackendContract('memory (read-only, seeded)', async () => {
   const backend = new MemoryBackend({ readonly: true });
   const collection = { owner: 'contract-user', home: 'addressbooks' as const, id: 'gab' };
@@ -42,7 +48,10 @@ describe('MemoryBackend specifics', () => {
     await rejectsWith(b.putObject(cal, 'b.ics', ics('uid-b'), {}), 'forbidden');
     await rejectsWith(b.deleteObject(cal, 'a.ics', {}), 'forbidden');
     await rejectsWith(b.patchObjectProps(cal, 'a.ics', {}), 'forbidden');
-    assert.deepEqual((await collect(b.listObjects(cal))).map((o) => o.name), ['a.ics']);
+    assert.deepEqual(
+      (await collect(b.listObjects(cal))).map((o) => o.name),
+      ['a.ics'],
+    );
   });
 
   test('a collection seeded read-only refuses object writes and admin changes', async () => {
@@ -105,7 +114,11 @@ describe('MemoryBackend specifics', () => {
     const put = await b.putObject(cal, 'a.ics', ics('uid-a'), {});
     const before = await b.currentToken!(cal);
     await b.patchObjectProps(cal, 'a.ics', { '{urn:x}p': xml('{urn:x}p', 'v') });
-    assert.deepEqual(await b.changesSince!(cal, before), { token: await b.currentToken!(cal), changed: [{ name: 'a.ics', etag: put.etag }], deleted: [] });
+    assert.deepEqual(await b.changesSince!(cal, before), {
+      token: await b.currentToken!(cal),
+      changed: [{ name: 'a.ics', etag: put.etag }],
+      deleted: [],
+    });
   });
 
   test('a replaced object may change its UID; the old UID becomes free', async () => {
@@ -138,6 +151,7 @@ describe('MemoryBackend specifics', () => {
   test('parseSeqToken accepts plain decimals only', () => {
     assert.equal(parseSeqToken('0'), 0);
     assert.equal(parseSeqToken('42'), 42);
-    for (const bad of ['', '01', '-1', '1e3', ' 1', '1.0', '0x10', '99999999999999999']) assert.equal(parseSeqToken(bad), undefined, bad);
+    for (const bad of ['', '01', '-1', '1e3', ' 1', '1.0', '0x10', '99999999999999999'])
+      assert.equal(parseSeqToken(bad), undefined, bad);
   });
 });

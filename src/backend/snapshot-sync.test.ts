@@ -11,7 +11,9 @@ import type { ChangeSet, CollectionRef, PutInput } from './types.ts';
 const ref: CollectionRef = { owner: 'alice', home: 'calendars', id: 'work' };
 const enc = new TextEncoder();
 const ics = (uid: string, summary = 'x'): PutInput => ({
-  body: enc.encode(`BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:${uid}\r\nSUMMARY:${summary}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`),
+  body: enc.encode(
+    `BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:${uid}\r\nSUMMARY:${summary}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`,
+  ),
   contentType: 'text/calendar',
   uid,
 });
@@ -59,10 +61,13 @@ describe('snapshot sync (backend without a change feed)', () => {
     const b = await backend.putObject(ref, 'b.ics', ics('b'), {});
     const full = ok(await since(null));
     assert.equal(full.token, '2');
-    assert.deepEqual(full.changed.slice().sort((x, y) => x.name.localeCompare(y.name)), [
-      { name: 'a.ics', etag: a.etag },
-      { name: 'b.ics', etag: b.etag },
-    ]);
+    assert.deepEqual(
+      full.changed.slice().sort((x, y) => x.name.localeCompare(y.name)),
+      [
+        { name: 'a.ics', etag: a.etag },
+        { name: 'b.ics', etag: b.etag },
+      ],
+    );
     assert.deepEqual(full.deleted, []);
   });
 
@@ -146,7 +151,9 @@ describe('snapshot sync (backend without a change feed)', () => {
   test('concurrent first syncs record each object once and agree on the token', async () => {
     const counted = counting(store);
     for (const n of ['a', 'b', 'c']) await backend.putObject(ref, `${n}.ics`, ics(n), {});
-    const answers = await Promise.all(Array.from({ length: 5 }, () => snapshotChangesSince(backend, ref, counted, null)));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => snapshotChangesSince(backend, ref, counted, null)),
+    );
     assert.ok(counted.conflicts > 0, 'the callers really raced');
     assert.equal(counted.commits, 1);
     for (const a of answers) {
@@ -155,7 +162,10 @@ describe('snapshot sync (backend without a change feed)', () => {
     }
     const log = await store.changesSince(key(), 0);
     assert.ok(log !== 'expired');
-    assert.deepEqual(log.map((e) => e.seq), [1, 2, 3]);
+    assert.deepEqual(
+      log.map((e) => e.seq),
+      [1, 2, 3],
+    );
   });
 
   test('two concurrent delta requests record a change once and never fork the sequence', async () => {
@@ -172,13 +182,26 @@ describe('snapshot sync (backend without a change feed)', () => {
     ]);
     assert.ok(counted.conflicts > 0, 'the callers really raced');
     assert.deepEqual(ok(x), ok(y));
-    assert.deepEqual(ok(x), { token: '3', changed: [{ name: 'b.ics', etag: ok(x).changed[0]?.etag }], deleted: ['a.ics'] });
+    assert.deepEqual(ok(x), {
+      token: '3',
+      changed: [{ name: 'b.ics', etag: ok(x).changed[0]?.etag }],
+      deleted: ['a.ics'],
+    });
     assert.equal(tok, '3');
     const log = await store.changesSince(key(), 0);
     assert.ok(log !== 'expired');
     // One commit for the first sync, one for the delta: seqs 1..3 with no duplicate and no gap.
-    assert.deepEqual(log.map((e) => e.seq), [1, 2, 3]);
-    assert.deepEqual(log.slice(1).map((e) => `${e.name}:${e.deleted}`).sort(), ['a.ics:true', 'b.ics:false']);
+    assert.deepEqual(
+      log.map((e) => e.seq),
+      [1, 2, 3],
+    );
+    assert.deepEqual(
+      log
+        .slice(1)
+        .map((e) => `${e.name}:${e.deleted}`)
+        .sort(),
+      ['a.ics:true', 'b.ics:false'],
+    );
   });
 
   test('contention is bounded: a commit that always conflicts gives up with unavailable', async () => {
@@ -189,7 +212,10 @@ describe('snapshot sync (backend without a change feed)', () => {
       attempts++;
       return 'conflict';
     };
-    await assert.rejects(snapshotChangesSince(backend, ref, hostile, null, { maxAttempts: 3 }), (e: unknown) => e instanceof BackendError && e.code === 'unavailable');
+    await assert.rejects(
+      snapshotChangesSince(backend, ref, hostile, null, { maxAttempts: 3 }),
+      (e: unknown) => e instanceof BackendError && e.code === 'unavailable',
+    );
     assert.equal(attempts, 3);
   });
 
@@ -198,14 +224,21 @@ describe('snapshot sync (backend without a change feed)', () => {
     await backend.admin?.createCollection(other, 'calendar', {});
     await backend.putObject(ref, 'a.ics', ics('a'), {});
     assert.equal(ok(await since(null)).token, '1');
-    assert.deepEqual(ok(await snapshotChangesSince(backend, other, store, null)), { token: '0', changed: [], deleted: [] });
+    assert.deepEqual(ok(await snapshotChangesSince(backend, other, store, null)), {
+      token: '0',
+      changed: [],
+      deleted: [],
+    });
     const twin = new MemoryBackend({ changeFeed: false, id: 'twin' });
     await twin.admin?.createCollection(ref, 'calendar', {});
     assert.deepEqual(ok(await snapshotChangesSince(twin, ref, store, null)), { token: '0', changed: [], deleted: [] });
   });
 
   test('a missing collection surfaces the backend not-found error', async () => {
-    await assert.rejects(snapshotChangesSince(backend, { ...ref, id: 'nope' }, store, null), (e: unknown) => e instanceof BackendError && e.code === 'not-found');
+    await assert.rejects(
+      snapshotChangesSince(backend, { ...ref, id: 'nope' }, store, null),
+      (e: unknown) => e instanceof BackendError && e.code === 'not-found',
+    );
   });
 
   test('parseSnapshotToken accepts canonical decimals only', () => {

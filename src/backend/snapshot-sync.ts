@@ -32,7 +32,13 @@ interface Refreshed {
 }
 
 /** Brings the stored snapshot up to date with the backend; returns the seq describing the listing. */
-async function refresh(backend: Backend, ref: CollectionRef, store: StateStore, key: string, attempts: number): Promise<Refreshed> {
+async function refresh(
+  backend: Backend,
+  ref: CollectionRef,
+  store: StateStore,
+  key: string,
+  attempts: number,
+): Promise<Refreshed> {
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const snap = await store.getSnapshot(key);
     const base = snap?.seq ?? 0;
@@ -94,7 +100,18 @@ export async function snapshotChangesSince(
 }
 
 /** The current seq token (getctag) after bringing the snapshot up to date. */
-export async function snapshotCurrentToken(backend: Backend, ref: CollectionRef, store: StateStore, options: SnapshotSyncOptions = {}): Promise<string> {
-  const now = await refresh(backend, ref, store, collectionKey(backend.id, ref), options.maxAttempts ?? DEFAULT_ATTEMPTS);
+export async function snapshotCurrentToken(
+  backend: Backend,
+  ref: CollectionRef,
+  store: StateStore,
+  options: SnapshotSyncOptions = {},
+): Promise<string> {
+  const now = await refresh(
+    backend,
+    ref,
+    store,
+    collectionKey(backend.id, ref),
+    options.maxAttempts ?? DEFAULT_ATTEMPTS,
+  );
   return String(now.seq);
 }

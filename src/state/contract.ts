@@ -22,9 +22,15 @@ export type StateStoreFactory = (retention: StateStoreRetention) => Promise<Stat
 const KEY = collectionKey('contract', { owner: 'alice', home: 'calendars', id: 'work' });
 const OTHER = collectionKey('contract', { owner: 'alice', home: 'calendars', id: 'home' });
 
-async function withStore(factory: StateStoreFactory, retention: StateStoreRetention, fn: (s: StateStoreSubject, wait: (ms: number) => Promise<void>) => Promise<void>): Promise<void> {
+async function withStore(
+  factory: StateStoreFactory,
+  retention: StateStoreRetention,
+  fn: (s: StateStoreSubject, wait: (ms: number) => Promise<void>) => Promise<void>,
+): Promise<void> {
   const s = await factory(retention);
-  const wait = s.advance ? (ms: number) => (s.advance as (ms: number) => Promise<void>)(ms) : (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+  const wait = s.advance
+    ? (ms: number) => (s.advance as (ms: number) => Promise<void>)(ms)
+    : (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
   try {
     await fn(s, wait);
   } finally {
@@ -55,10 +61,16 @@ export function runStateStoreContract(name: string, factory: StateStoreFactory):
 
     test('first commit from seq 0: each change gets the next seq, snapshot and log reflect it', () =>
       withStore(factory, {}, async ({ store }) => {
-        assert.equal(await store.commitSnapshot(KEY, { baseSeq: 0, changes: [put('a.ics', 'ea'), put('b.ics', 'eb')] }), 2);
+        assert.equal(
+          await store.commitSnapshot(KEY, { baseSeq: 0, changes: [put('a.ics', 'ea'), put('b.ics', 'eb')] }),
+          2,
+        );
         const snap = await store.getSnapshot(KEY);
         assert.equal(snap?.seq, 2);
-        assert.deepEqual(snap && [...snap.entries].sort(), [['a.ics', 'ea'], ['b.ics', 'eb']]);
+        assert.deepEqual(snap && [...snap.entries].sort(), [
+          ['a.ics', 'ea'],
+          ['b.ics', 'eb'],
+        ]);
         assert.deepEqual(await store.changesSince(KEY, 0), [
           { seq: 1, name: 'a.ics', etag: 'ea', deleted: false },
           { seq: 2, name: 'b.ics', etag: 'eb', deleted: false },
@@ -70,10 +82,19 @@ export function runStateStoreContract(name: string, factory: StateStoreFactory):
     test('later commits apply updates and deletions; deletions are logged without etag', () =>
       withStore(factory, {}, async ({ store }) => {
         await store.commitSnapshot(KEY, { baseSeq: 0, changes: [put('a.ics', 'ea'), put('b.ics', 'eb')] });
-        assert.equal(await store.commitSnapshot(KEY, { baseSeq: 2, changes: [put('a.ics', 'ea2'), del('b.ics'), put('c.ics', 'ec')] }), 5);
+        assert.equal(
+          await store.commitSnapshot(KEY, {
+            baseSeq: 2,
+            changes: [put('a.ics', 'ea2'), del('b.ics'), put('c.ics', 'ec')],
+          }),
+          5,
+        );
         const snap = await store.getSnapshot(KEY);
         assert.equal(snap?.seq, 5);
-        assert.deepEqual(snap && [...snap.entries].sort(), [['a.ics', 'ea2'], ['c.ics', 'ec']]);
+        assert.deepEqual(snap && [...snap.entries].sort(), [
+          ['a.ics', 'ea2'],
+          ['c.ics', 'ec'],
+        ]);
         const log = await store.changesSince(KEY, 2);
         assert.deepEqual(log, [
           { seq: 3, name: 'a.ics', etag: 'ea2', deleted: false },
@@ -108,7 +129,9 @@ export function runStateStoreContract(name: string, factory: StateStoreFactory):
       withStore(factory, {}, async ({ store }) => {
         await store.commitSnapshot(KEY, { baseSeq: 0, changes: [put('a.ics', 'e0')] });
         const results = await Promise.all(
-          Array.from({ length: 8 }, (_, i) => store.commitSnapshot(KEY, { baseSeq: 1, changes: [put('a.ics', `e${i + 1}`), put(`n${i}.ics`, 'x')] })),
+          Array.from({ length: 8 }, (_, i) =>
+            store.commitSnapshot(KEY, { baseSeq: 1, changes: [put('a.ics', `e${i + 1}`), put(`n${i}.ics`, 'x')] }),
+          ),
         );
         const wins = results.filter((r) => r !== 'conflict');
         assert.deepEqual(wins, [3]);
@@ -147,7 +170,8 @@ export function runStateStoreContract(name: string, factory: StateStoreFactory):
 
     test('retention by count: entries beyond maxLogEntries are trimmed and older seqs expire', () =>
       withStore(factory, { maxLogEntries: 3 }, async ({ store }) => {
-        for (let i = 0; i < 5; i++) await store.commitSnapshot(KEY, { baseSeq: i, changes: [put(`o${i}.ics`, `e${i}`)] });
+        for (let i = 0; i < 5; i++)
+          await store.commitSnapshot(KEY, { baseSeq: i, changes: [put(`o${i}.ics`, `e${i}`)] });
         assert.equal(await store.changesSince(KEY, 0), 'expired');
         assert.equal(await store.changesSince(KEY, 1), 'expired');
         assert.deepEqual((await store.changesSince(KEY, 2)) as unknown[], [

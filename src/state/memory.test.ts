@@ -40,12 +40,30 @@ describe('MemoryStateStore specifics', () => {
   test('malformed commits are programming errors: duplicate names, upsert without etag', async () => {
     const s = new MemoryStateStore();
     const k = 'dg:{x}';
-    await assert.rejects(s.commitSnapshot(k, { baseSeq: 0, changes: [{ name: 'a', etag: '1', deleted: false }, { name: 'a', deleted: true }] }), TypeError);
+    await assert.rejects(
+      s.commitSnapshot(k, {
+        baseSeq: 0,
+        changes: [
+          { name: 'a', etag: '1', deleted: false },
+          { name: 'a', deleted: true },
+        ],
+      }),
+      TypeError,
+    );
     await assert.rejects(s.commitSnapshot(k, { baseSeq: 0, changes: [{ name: 'a', deleted: false }] }), TypeError);
     assert.equal(await s.getSnapshot(k), undefined);
     // A bad commit against an existing snapshot leaves it untouched (no partial apply).
     await s.commitSnapshot(k, { baseSeq: 0, changes: [{ name: 'a', etag: '1', deleted: false }] });
-    await assert.rejects(s.commitSnapshot(k, { baseSeq: 1, changes: [{ name: 'b', etag: '2', deleted: false }, { name: 'c', deleted: false }] }), TypeError);
+    await assert.rejects(
+      s.commitSnapshot(k, {
+        baseSeq: 1,
+        changes: [
+          { name: 'b', etag: '2', deleted: false },
+          { name: 'c', deleted: false },
+        ],
+      }),
+      TypeError,
+    );
     const snap = await s.getSnapshot(k);
     assert.equal(snap?.seq, 1);
     assert.deepEqual([...(snap?.entries ?? [])], [['a', '1']]);

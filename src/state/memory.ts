@@ -101,7 +101,8 @@ export class MemoryStateStore implements StateStore {
   /** Sets a value; a new set replaces the TTL (none if omitted), like Redis SET. `ttlSeconds` must be > 0. */
   async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
     this.#open();
-    if (ttlSeconds !== undefined && !(ttlSeconds > 0)) throw new RangeError(`ttlSeconds must be positive, got ${ttlSeconds}`);
+    if (ttlSeconds !== undefined && !(ttlSeconds > 0))
+      throw new RangeError(`ttlSeconds must be positive, got ${ttlSeconds}`);
     this.#values.set(key, { value, expiresAt: ttlSeconds === undefined ? undefined : this.#now() + ttlSeconds * 1000 });
   }
 
