@@ -1,0 +1,59 @@
+// RFC 6352 §8.7 CARDDAV:addressbook-multiget: the listed address objects with the requested
+// properties, in request order; an href that names nothing in the address book gets its own
+// 404 response (RFC 4918 §9.1 style). The Depth header is ignored (§8.7).
+import type { DavContext } from '../dav/context.ts';
+import { DavError } from '../dav/dav-error.ts';
+import { statusResponse, multistatus } from '../dav/multistatus.ts';
+import { type PropRequest, renderResponses } from '../dav/props/render.ts';
+import type { ReportHandler } from '../dav/reports/registry.ts';
+import type { ObjectResource, Resource } from '../dav/resource.ts';
+import { carddav, dav } from '../dav/xml/names.ts';
+import { type XmlElement, childrenNamed, textOf } from '../dav/xml/tree.ts';
+import { memberName } from './member-href.ts';
+import { reportPropRequest } from './report-props.ts';
+import { isAddressObject, isAddressbook } from './resource-kind.ts';
+
+export interface MultigetQuery {
+  props: PropRequest;
+  /** Hrefs as sent, duplicates removed, order kept. */
+  hrefs: string[];
+}
+
+/** The address book a CardDAV report on `target` works in (the collection itself, or an object's collection). */
+export function addressbookOf(target: Resource) {
+  if (target.type === 'collection') return { info: target.info, backend: target.backend };
+  if (target.type === 'object') return { info: target.collection, backend: target.backend };
+  throw new DavError(403, dav('supported-report'), 'CardDAV reports apply to address books and address objects');
+}
+
+export const addressbookMultiget: ReportHandler<MultigetQuery> = {
+  name: carddav('addressbook-multiget'),
+  appliesTo: (r) => isAddressbook(r) || isAddressObject(r),
+  parse(ctx: DavContext, body: XmlElement): MultigetQuery {
+    const hrefs = [...new Set(childrenNamed(body, dav('href')).map((h) => textOf(h).trim()))];
+    if (hrefs.length === 0) throw new DavError(400, undefined, 'addressbook-multiget needs at least one DAV:href');
+    if (hrefs.length > ctx.limits.maxMultigetHrefs) {
+      throw new DavError(403, dav('number-of-matches-within-limits'), `at most ${ctx.limits.maxMultigetHrefs} hrefs per multiget`);
+    }
+    return { props: reportPropRequest(body), hrefs };
+  },
+  async run(ctx: DavContext, target: Resource, q: MultigetQuery) {
+    const { info, backend } = addressbookOf(target);
+    const names = q.hrefs.map((h) => memberName(ctx.hrefs, info.ref, h));
+    const wanted = [...new Set(names.filter((n): n is string => n !== undefined))];
+    const objects = wanted.length ? await backend.getObjects(info.ref, wanted) : [];
+    const byName = new Map(objects.map((o) => [o.name, o]));
+    const found: ObjectResource[] = [];
+    const slots: (number | string)[] = [];
+    q.hrefs.forEach((href, i) => {
+      const o = names[i] === undefined ? undefined : byName.get(names[i] as string);
+      if (!o) slots.push(href);
+      else {
+        slots.push(found.length);
+        found.push({ type: 'object', collection: info, backend, ref: { name: o.name, etag: o.etag }, object: o });
+      }
+    });
+    const rendered = await renderResponses(ctx, found, q.props);
+    return multistatus(slots.map((s) => (typeof s === 'number' ? rendered[s] : statusResponse(s, 404))));
+  },
+};

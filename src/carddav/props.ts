@@ -1,0 +1,80 @@
+// RFC 6352 CardDAV properties: §6.2.1 addressbook-description, §6.2.2 supported-address-data,
+// §6.2.3 max-resource-size, §8.3.1 supported-collation-set (address books); §10.4 address-data
+// (address objects, REPORT/PROPFIND only); §7.1.1 addressbook-home-set (principals).
+import type { DavContext } from '../dav/context.ts';
+import type { PropertyDef } from '../dav/props/registry.ts';
+import type { Resource } from '../dav/resource.ts';
+import { carddav, dav } from '../dav/xml/names.ts';
+import { type XmlNode, el, textOf } from '../dav/xml/tree.ts';
+import { SUPPORTED_ADDRESS_DATA, parseAddressDataRequest, selectProperties } from './address-data.ts';
+import { COLLATIONS } from './collation.ts';
+import { isAddressbook, isAddressObject } from './resource-kind.ts';
+
+const isPrincipal = (r: Resource): boolean => r.type === 'principal';
+
+/**
+ * The stored vCard as the client gets it: quirk payloadOut hooks applied (as GET does), then the
+ * §10.4.2 property selection. No version conversion yet: a request for another version than the
+ * stored one gets the stored text (its VERSION line tells the client what it got).
+ */
+function addressData(ctx: DavContext, res: Resource, requested: Parameters<PropertyDef['get']>[2]): XmlNode[] | undefined {
+  if (res.type !== 'object' || !res.object) return undefined;
+  let text = new TextDecoder('utf-8').decode(res.object.body);
+  for (const q of ctx.quirks) if (q.payloadOut) text = q.payloadOut(res.object.contentType, text);
+  const req = parseAddressDataRequest(requested);
+  if (req.props) text = selectProperties(text, req.props);
+  return [text];
+}
+
+export const carddavProperties: PropertyDef[] = [
+  {
+    name: carddav('addressbook-description'),
+    protected: false,
+    // §6.2.1 says nothing about allprop, so it behaves like the dead property it replaces.
+    allprop: true,
+    appliesTo: isAddressbook,
+    get: (_ctx, res) => (res.type === 'collection' && res.info.description !== undefined ? [res.info.description] : undefined),
+    toPatch: (_ctx, _res, value) => ({ description: value ? textOf(value) : null }),
+  },
+  {
+    name: carddav('supported-address-data'),
+    protected: true,
+    allprop: false,
+    appliesTo: isAddressbook,
+    // DAVx5 asks for vCard 4 only when 4.0 is listed here (quirks Q23).
+    get: () =>
+      SUPPORTED_ADDRESS_DATA.map((t) =>
+        el(carddav('address-data-type'), [], { '{}content-type': t.contentType, '{}version': t.version }),
+      ),
+  },
+  {
+    name: carddav('max-resource-size'),
+    protected: true,
+    allprop: false,
+    appliesTo: isAddressbook,
+    get: (ctx) => [String(ctx.limits.maxResourceSize)],
+  },
+  {
+    name: carddav('supported-collation-set'),
+    protected: true,
+    allprop: false,
+    appliesTo: isAddressbook,
+    get: () => COLLATIONS.map((c) => el(carddav('supported-collation'), [c])),
+  },
+  {
+    name: carddav('address-data'),
+    protected: true,
+    // §10.4: not a property that allprop returns; it is asked for by name in REPORTs.
+    allprop: false,
+    needsBody: true,
+    appliesTo: isAddressObject,
+    get: addressData,
+  },
+  {
+    name: carddav('addressbook-home-set'),
+    protected: true,
+    allprop: false,
+    appliesTo: isPrincipal,
+    get: (ctx, res) => (res.type === 'principal' ? [el(dav('href'), [ctx.hrefs.home('addressbooks', res.user)])] : undefined),
+  },
+];
