@@ -1,12 +1,16 @@
 // The one place where errors become HTTP answers (DESIGN.md §Central interfaces 7): DavError → status
 // plus `<D:error>` with the precondition element (RFC 4918 §16); anything unexpected → 500, logged.
+import { BackendError } from '../backend/port.ts';
 import type { Logger } from '../dav/context.ts';
+import { davErrorFromBackend } from '../dav/methods/request.ts';
 import { DavError } from '../dav/dav-error.ts';
 import { dav } from '../dav/xml/names.ts';
 import { el } from '../dav/xml/tree.ts';
 import { writeXml } from '../dav/xml/write.ts';
 
-export function errorResponse(e: unknown, log: Logger, requestId: string): Response {
+export function errorResponse(err: unknown, log: Logger, requestId: string): Response {
+  // Adapter errors that escaped a handler (e.g. during path resolution) map like any other.
+  const e = err instanceof BackendError ? davErrorFromBackend(err) : err;
   if (e instanceof DavError) {
     const headers = new Headers(e.headers);
     if (e.condition) {

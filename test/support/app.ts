@@ -1,6 +1,7 @@
 // Builds the app in-process with memory parts, and a client that speaks to it like a DAV client.
 import { MemoryBackend, type MemoryBackendOptions } from '../../adapters/memory/memory-backend.ts';
 import { type AppDeps, buildApp } from '../../src/app.ts';
+import type { Backend } from '../../src/backend/port.ts';
 import { hashPassword } from '../../src/auth/password.ts';
 import { createLogger } from '../../src/http/logger.ts';
 import type { QuirkProfile } from '../../src/quirks/profile.ts';
@@ -19,6 +20,8 @@ export interface TestAppOptions {
   backend?: MemoryBackendOptions;
   profiles?: QuirkProfile[];
   limits?: AppDeps['limits'];
+  /** Wraps the memory backend (e.g. to simulate outages). */
+  wrapBackend?: (b: MemoryBackend) => Backend;
 }
 
 export async function createTestApp(opts: TestAppOptions = {}) {
@@ -34,7 +37,7 @@ export async function createTestApp(opts: TestAppOptions = {}) {
     }
   }
   const prefix = opts.prefix ?? '/dav';
-  const app = buildApp({ prefix, backend, users, state, log: createLogger('silent'), profiles: opts.profiles, limits: opts.limits });
+  const app = buildApp({ prefix, backend: opts.wrapBackend ? opts.wrapBackend(backend) : backend, users, state, log: createLogger('silent'), profiles: opts.profiles, limits: opts.limits });
 
   async function request(method: string, path: string, init: { body?: string | Uint8Array; headers?: Record<string, string>; user?: keyof typeof USERS | null } = {}) {
     const headers = new Headers(init.headers);

@@ -64,24 +64,27 @@ export function writePreconditions(headers: Headers, currentEtag: string | undef
   return pre;
 }
 
+/** The DAV answer for an adapter error. */
+export function davErrorFromBackend(e: BackendError): DavError {
+  switch (e.code) {
+    case 'not-found':
+      return new DavError(404, undefined, e.message);
+    case 'precondition-failed':
+      return new DavError(412, undefined, e.message);
+    case 'exists':
+      return new DavError(405, undefined, e.message);
+    case 'conflict':
+      return new DavError(409, undefined, e.message);
+    case 'forbidden':
+      return new DavError(403, dav('need-privileges'), e.message);
+    case 'unavailable':
+      return new BackendUnavailableError(e.message);
+  }
+}
+
 /** Maps adapter errors to DAV answers; anything else is rethrown. */
 export function mapBackendError(e: unknown): never {
-  if (e instanceof BackendError) {
-    switch (e.code) {
-      case 'not-found':
-        throw new DavError(404, undefined, e.message);
-      case 'precondition-failed':
-        throw new DavError(412, undefined, e.message);
-      case 'exists':
-        throw new DavError(405, undefined, e.message);
-      case 'conflict':
-        throw new DavError(409, undefined, e.message);
-      case 'forbidden':
-        throw new DavError(403, dav('need-privileges'), e.message);
-      case 'unavailable':
-        throw new BackendUnavailableError(e.message);
-    }
-  }
+  if (e instanceof BackendError) throw davErrorFromBackend(e);
   throw e;
 }
 
