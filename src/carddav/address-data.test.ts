@@ -13,11 +13,16 @@ const req = (x: string) => parseAddressDataRequest(parseXml(x));
 describe('CARDDAV:address-data request (RFC 6352 §10.4)', () => {
   it('defaults to text/vcard 3.0 and the whole card', () => {
     assert.deepEqual(req(`<C:address-data ${NS}/>`), { contentType: 'text/vcard', version: '3.0' });
-    assert.deepEqual(req(`<C:address-data ${NS}><C:allprop/></C:address-data>`), { contentType: 'text/vcard', version: '3.0' });
+    assert.deepEqual(req(`<C:address-data ${NS}><C:allprop/></C:address-data>`), {
+      contentType: 'text/vcard',
+      version: '3.0',
+    });
   });
 
   it('§10.4.2: reads the prop selection with novalue', () => {
-    const r = req(`<C:address-data ${NS} content-type="text/vcard" version="4.0"><C:prop name="EMAIL"/><C:prop name="PHOTO" novalue="yes"/></C:address-data>`);
+    const r = req(
+      `<C:address-data ${NS} content-type="text/vcard" version="4.0"><C:prop name="EMAIL"/><C:prop name="PHOTO" novalue="yes"/></C:address-data>`,
+    );
     assert.deepEqual(r, {
       contentType: 'text/vcard',
       version: '4.0',

@@ -3,7 +3,7 @@
 // lines, so kept properties stay byte-for-byte as stored (groups, X-AB* and folding intact).
 import { DavError } from '../dav/dav-error.ts';
 import { carddav } from '../dav/xml/names.ts';
-import { type XmlElement, childrenNamed, elements } from '../dav/xml/tree.ts';
+import { childrenNamed, elements, type XmlElement } from '../dav/xml/tree.ts';
 
 export interface SelectedProperty {
   /** Property name as requested (`EMAIL`, or `item1.EMAIL` for one group). */
@@ -48,7 +48,11 @@ export function parseAddressDataRequest(e: XmlElement): AddressDataRequest {
 export function assertSupportedAddressData(req: AddressDataRequest): void {
   const ok = SUPPORTED_ADDRESS_DATA.some((s) => s.contentType === req.contentType && s.version === req.version);
   if (!ok) {
-    throw new DavError(403, carddav('supported-address-data'), `address data ${req.contentType} version ${req.version} is not supported`);
+    throw new DavError(
+      403,
+      carddav('supported-address-data'),
+      `address data ${req.contentType} version ${req.version} is not supported`,
+    );
   }
 }
 

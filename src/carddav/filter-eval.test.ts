@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseXml } from '../dav/xml/parse.ts';
-import { matchesFilter } from './filter-eval.ts';
 import { parseFilter } from './filter.ts';
+import { matchesFilter } from './filter-eval.ts';
 import { APPLE_V3, INTEROP_SAMPLES, THUNDERBIRD_V4 } from './fixtures.ts';
 import { parseVcard } from './vcard.ts';
 
@@ -120,20 +120,41 @@ describe('filter evaluation on client fixtures', () => {
 
   it('i;unicode-casemap finds "müller" in an Apple N and FN; i;octet does not', () => {
     assert.ok(matchesFilter(f('<C:prop-filter name="FN"><C:text-match>müller</C:text-match></C:prop-filter>'), apple));
-    assert.ok(!matchesFilter(f('<C:prop-filter name="FN"><C:text-match collation="i;octet">müller</C:text-match></C:prop-filter>'), apple));
+    assert.ok(
+      !matchesFilter(
+        f('<C:prop-filter name="FN"><C:text-match collation="i;octet">müller</C:text-match></C:prop-filter>'),
+        apple,
+      ),
+    );
   });
 
   it('starts-with matches a component of a structured value (given name in N)', () => {
-    assert.ok(matchesFilter(f('<C:prop-filter name="N"><C:text-match match-type="starts-with">Ada</C:text-match></C:prop-filter>'), tb));
+    assert.ok(
+      matchesFilter(
+        f('<C:prop-filter name="N"><C:text-match match-type="starts-with">Ada</C:text-match></C:prop-filter>'),
+        tb,
+      ),
+    );
   });
 
   it('equals matches one CATEGORIES entry', () => {
-    assert.ok(matchesFilter(f('<C:prop-filter name="CATEGORIES"><C:text-match match-type="equals">friends</C:text-match></C:prop-filter>'), tb));
-    assert.ok(!matchesFilter(f('<C:prop-filter name="CATEGORIES"><C:text-match match-type="equals">Family</C:text-match></C:prop-filter>'), tb));
+    assert.ok(
+      matchesFilter(
+        f('<C:prop-filter name="CATEGORIES"><C:text-match match-type="equals">friends</C:text-match></C:prop-filter>'),
+        tb,
+      ),
+    );
+    assert.ok(
+      !matchesFilter(
+        f('<C:prop-filter name="CATEGORIES"><C:text-match match-type="equals">Family</C:text-match></C:prop-filter>'),
+        tb,
+      ),
+    );
   });
 
   it('grouped Apple EMAIL matches a plain EMAIL filter and its TYPE param', () => {
-    const xml = '<C:prop-filter name="EMAIL" test="allof"><C:text-match>acme</C:text-match><C:param-filter name="TYPE"><C:text-match match-type="equals">pref</C:text-match></C:param-filter></C:prop-filter>';
+    const xml =
+      '<C:prop-filter name="EMAIL" test="allof"><C:text-match>acme</C:text-match><C:param-filter name="TYPE"><C:text-match match-type="equals">pref</C:text-match></C:param-filter></C:prop-filter>';
     assert.ok(matchesFilter(f(xml), apple));
   });
 });

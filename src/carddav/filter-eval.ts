@@ -7,7 +7,7 @@
 // - a param text-match needs the parameter on that instance.
 import { collate } from './collation.ts';
 import type { AddressbookFilter, ParamFilter, PropFilter, Test, TextMatch } from './filter.ts';
-import { type ParsedVcard, type VcardProperty, propertyNameMatches } from './vcard.ts';
+import { type ParsedVcard, propertyNameMatches, type VcardProperty } from './vcard.ts';
 
 function combine<T>(test: Test, items: T[], ok: (item: T) => boolean): boolean {
   return test === 'allof' ? items.every(ok) : items.some(ok);

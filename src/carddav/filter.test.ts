@@ -54,7 +54,12 @@ describe('parseFilter (RFC 6352 §10.5)', () => {
     assert.equal(email.kind, 'prop-test');
     if (email.kind !== 'prop-test') return;
     assert.equal(email.test, 'allof');
-    assert.deepEqual(email.textMatches[0], { text: '@example.com', collation: 'i;octet', matchType: 'ends-with', negate: true });
+    assert.deepEqual(email.textMatches[0], {
+      text: '@example.com',
+      collation: 'i;octet',
+      matchType: 'ends-with',
+      negate: true,
+    });
     assert.deepEqual(email.paramFilters[0], {
       kind: 'param-text',
       name: 'TYPE',
@@ -78,26 +83,42 @@ describe('parseFilter (RFC 6352 §10.5)', () => {
   });
 
   it('keeps spaces inside the match text', () => {
-    const f = filter('<C:prop-filter name="X-P"><C:param-filter name="X-S"><C:text-match>lo, W</C:text-match></C:param-filter></C:prop-filter>');
+    const f = filter(
+      '<C:prop-filter name="X-P"><C:param-filter name="X-S"><C:text-match>lo, W</C:text-match></C:param-filter></C:prop-filter>',
+    );
     const pf = f.propFilters[0];
     assert.ok(pf.kind === 'prop-test' && pf.paramFilters[0].kind === 'param-text');
     assert.equal(pf.paramFilters[0].match.text, 'lo, W');
   });
 
   it('§8.6 supported-collation: 403 naming the unknown collation', () => {
-    const e = rejects('<C:prop-filter name="FN"><C:text-match collation="i;x-bogus">a</C:text-match></C:prop-filter>', 403, carddav('supported-collation'));
+    const e = rejects(
+      '<C:prop-filter name="FN"><C:text-match collation="i;x-bogus">a</C:text-match></C:prop-filter>',
+      403,
+      carddav('supported-collation'),
+    );
     assert.deepEqual(e.conditionChildren, ['i;x-bogus']);
   });
 
   it('"default" is an accepted collation identifier (RFC 4790 §3.1)', () => {
     const f = filter('<C:prop-filter name="FN"><C:text-match collation="default">a</C:text-match></C:prop-filter>');
-    assert.ok(f.propFilters[0].kind === 'prop-test' && f.propFilters[0].textMatches[0].collation === 'i;unicode-casemap');
+    assert.ok(
+      f.propFilters[0].kind === 'prop-test' && f.propFilters[0].textMatches[0].collation === 'i;unicode-casemap',
+    );
   });
 
   it('§8.6 supported-filter: unknown elements and match types are reported with the prop-filter', () => {
-    const e = rejects('<C:prop-filter name="BDAY"><C:time-range start="20200101T000000Z"/></C:prop-filter>', 403, carddav('supported-filter'));
+    const e = rejects(
+      '<C:prop-filter name="BDAY"><C:time-range start="20200101T000000Z"/></C:prop-filter>',
+      403,
+      carddav('supported-filter'),
+    );
     assert.equal((e.conditionChildren[0] as { name: string }).name, carddav('prop-filter'));
-    rejects('<C:prop-filter name="FN"><C:text-match match-type="regex">a.*</C:text-match></C:prop-filter>', 403, carddav('supported-filter'));
+    rejects(
+      '<C:prop-filter name="FN"><C:text-match match-type="regex">a.*</C:text-match></C:prop-filter>',
+      403,
+      carddav('supported-filter'),
+    );
     rejects('<C:comp-filter name="VCARD"/>', 403, carddav('supported-filter'));
   });
 

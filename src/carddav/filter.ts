@@ -3,7 +3,7 @@
 // text-match (§10.5.4). Errors are the §8.6 preconditions supported-filter and supported-collation.
 import { DavError } from '../dav/dav-error.ts';
 import { carddav } from '../dav/xml/names.ts';
-import { type XmlElement, elements, textOf } from '../dav/xml/tree.ts';
+import { elements, textOf, type XmlElement } from '../dav/xml/tree.ts';
 import { attr } from './address-data.ts';
 import { type Collation, MATCH_TYPES, type MatchType, parseCollation } from './collation.ts';
 
@@ -70,7 +70,8 @@ function parseTextMatch(e: XmlElement, reportOn: XmlElement): TextMatch {
   const matchType = (attr(e, 'match-type')?.trim() ?? 'contains') as MatchType;
   if (!MATCH_TYPES.includes(matchType)) throw unsupported(reportOn, `match-type "${matchType}" is not supported`);
   const neg = attr(e, 'negate-condition')?.trim().toLowerCase() ?? 'no';
-  if (!['yes', 'no', 'true', 'false'].includes(neg)) throw new DavError(400, undefined, `invalid negate-condition "${neg}"`);
+  if (!['yes', 'no', 'true', 'false'].includes(neg))
+    throw new DavError(400, undefined, `invalid negate-condition "${neg}"`);
   // The text is not trimmed: spaces can be part of the searched string.
   return { text: textOf(e), collation, matchType, negate: neg === 'yes' || neg === 'true' };
 }
@@ -92,7 +93,8 @@ function parsePropFilter(e: XmlElement): PropFilter {
   const kids = elements(e);
   if (kids.length === 0) return { kind: 'prop-defined', name };
   if (kids.some((k) => k.name === C.isNotDefined)) {
-    if (kids.length > 1) throw new DavError(400, undefined, 'is-not-defined excludes other conditions in a prop-filter');
+    if (kids.length > 1)
+      throw new DavError(400, undefined, 'is-not-defined excludes other conditions in a prop-filter');
     return { kind: 'prop-not-defined', name };
   }
   const textMatches: TextMatch[] = [];

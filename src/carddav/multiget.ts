@@ -3,15 +3,15 @@
 // 404 response (RFC 4918 §9.1 style). The Depth header is ignored (§8.7).
 import type { DavContext } from '../dav/context.ts';
 import { DavError } from '../dav/dav-error.ts';
-import { statusResponse, multistatus } from '../dav/multistatus.ts';
+import { multistatus, statusResponse } from '../dav/multistatus.ts';
 import { type PropRequest, renderResponses } from '../dav/props/render.ts';
 import type { ReportHandler } from '../dav/reports/registry.ts';
 import type { ObjectResource, Resource } from '../dav/resource.ts';
 import { carddav, dav } from '../dav/xml/names.ts';
-import { type XmlElement, childrenNamed, textOf } from '../dav/xml/tree.ts';
+import { childrenNamed, textOf, type XmlElement } from '../dav/xml/tree.ts';
 import { memberName } from './member-href.ts';
 import { reportPropRequest } from './report-props.ts';
-import { isAddressObject, isAddressbook } from './resource-kind.ts';
+import { isAddressbook, isAddressObject } from './resource-kind.ts';
 
 export interface MultigetQuery {
   props: PropRequest;
@@ -33,7 +33,11 @@ export const addressbookMultiget: ReportHandler<MultigetQuery> = {
     const hrefs = [...new Set(childrenNamed(body, dav('href')).map((h) => textOf(h).trim()))];
     if (hrefs.length === 0) throw new DavError(400, undefined, 'addressbook-multiget needs at least one DAV:href');
     if (hrefs.length > ctx.limits.maxMultigetHrefs) {
-      throw new DavError(403, dav('number-of-matches-within-limits'), `at most ${ctx.limits.maxMultigetHrefs} hrefs per multiget`);
+      throw new DavError(
+        403,
+        dav('number-of-matches-within-limits'),
+        `at most ${ctx.limits.maxMultigetHrefs} hrefs per multiget`,
+      );
     }
     return { props: reportPropRequest(body), hrefs };
   },

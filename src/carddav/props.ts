@@ -5,8 +5,8 @@ import type { DavContext } from '../dav/context.ts';
 import type { PropertyDef } from '../dav/props/registry.ts';
 import type { Resource } from '../dav/resource.ts';
 import { carddav, dav } from '../dav/xml/names.ts';
-import { type XmlNode, el, textOf } from '../dav/xml/tree.ts';
-import { SUPPORTED_ADDRESS_DATA, parseAddressDataRequest, selectProperties } from './address-data.ts';
+import { el, textOf, type XmlNode } from '../dav/xml/tree.ts';
+import { parseAddressDataRequest, SUPPORTED_ADDRESS_DATA, selectProperties } from './address-data.ts';
 import { COLLATIONS } from './collation.ts';
 import { isAddressbook, isAddressObject } from './resource-kind.ts';
 
@@ -17,7 +17,11 @@ const isPrincipal = (r: Resource): boolean => r.type === 'principal';
  * §10.4.2 property selection. No version conversion yet: a request for another version than the
  * stored one gets the stored text (its VERSION line tells the client what it got).
  */
-function addressData(ctx: DavContext, res: Resource, requested: Parameters<PropertyDef['get']>[2]): XmlNode[] | undefined {
+function addressData(
+  ctx: DavContext,
+  res: Resource,
+  requested: Parameters<PropertyDef['get']>[2],
+): XmlNode[] | undefined {
   if (res.type !== 'object' || !res.object) return undefined;
   let text = new TextDecoder('utf-8').decode(res.object.body);
   for (const q of ctx.quirks) if (q.payloadOut) text = q.payloadOut(res.object.contentType, text);
@@ -33,7 +37,8 @@ export const carddavProperties: PropertyDef[] = [
     // §6.2.1 says nothing about allprop, so it behaves like the dead property it replaces.
     allprop: true,
     appliesTo: isAddressbook,
-    get: (_ctx, res) => (res.type === 'collection' && res.info.description !== undefined ? [res.info.description] : undefined),
+    get: (_ctx, res) =>
+      res.type === 'collection' && res.info.description !== undefined ? [res.info.description] : undefined,
     toPatch: (_ctx, _res, value) => ({ description: value ? textOf(value) : null }),
   },
   {
@@ -75,6 +80,7 @@ export const carddavProperties: PropertyDef[] = [
     protected: true,
     allprop: false,
     appliesTo: isPrincipal,
-    get: (ctx, res) => (res.type === 'principal' ? [el(dav('href'), [ctx.hrefs.home('addressbooks', res.user)])] : undefined),
+    get: (ctx, res) =>
+      res.type === 'principal' ? [el(dav('href'), [ctx.hrefs.home('addressbooks', res.user)])] : undefined,
   },
 ];

@@ -11,13 +11,13 @@ import { type PropRequest, renderResponses } from '../dav/props/render.ts';
 import type { ReportHandler } from '../dav/reports/registry.ts';
 import type { ObjectResource, Resource } from '../dav/resource.ts';
 import { carddav, dav } from '../dav/xml/names.ts';
-import { type XmlElement, child, el, textOf } from '../dav/xml/tree.ts';
-import { matchesEverything, matchesFilter } from './filter-eval.ts';
+import { child, el, textOf, type XmlElement } from '../dav/xml/tree.ts';
 import { type AddressbookFilter, parseFilter } from './filter.ts';
+import { matchesEverything, matchesFilter } from './filter-eval.ts';
 import { addressbookOf } from './multiget.ts';
 import { reportPropRequest } from './report-props.ts';
-import { isAddressObject, isAddressbook } from './resource-kind.ts';
-import { VcardParseError, parseVcard } from './vcard.ts';
+import { isAddressbook, isAddressObject } from './resource-kind.ts';
+import { parseVcard, VcardParseError } from './vcard.ts';
 
 export interface AddressbookQuery {
   props: PropRequest;
@@ -34,7 +34,8 @@ function parseLimit(body: XmlElement): number | undefined {
   if (!limit) return undefined;
   const nresults = child(limit, carddav('nresults'));
   const n = nresults ? Number(textOf(nresults).trim()) : Number.NaN;
-  if (!Number.isInteger(n) || n < 1) throw new DavError(400, undefined, 'CARDDAV:limit needs a positive integer nresults');
+  if (!Number.isInteger(n) || n < 1)
+    throw new DavError(400, undefined, 'CARDDAV:limit needs a positive integer nresults');
   return n;
 }
 
@@ -77,7 +78,11 @@ export const addressbookQuery: ReportHandler<AddressbookQuery> = {
   name: carddav('addressbook-query'),
   appliesTo: (r) => isAddressbook(r) || isAddressObject(r),
   parse(_ctx: DavContext, body: XmlElement): AddressbookQuery {
-    return { props: reportPropRequest(body), filter: parseFilter(child(body, carddav('filter'))), limit: parseLimit(body) };
+    return {
+      props: reportPropRequest(body),
+      filter: parseFilter(child(body, carddav('filter'))),
+      limit: parseLimit(body),
+    };
   },
   async run(ctx: DavContext, target: Resource, q: AddressbookQuery) {
     const { info, backend } = addressbookOf(target);

@@ -3,14 +3,15 @@
 // Every requested CARDDAV:address-data must name a supported type (precondition supported-address-data).
 import type { PropRequest } from '../dav/props/render.ts';
 import { carddav, dav } from '../dav/xml/names.ts';
-import { type XmlElement, child, elements } from '../dav/xml/tree.ts';
+import { child, elements, type XmlElement } from '../dav/xml/tree.ts';
 import { assertSupportedAddressData, parseAddressDataRequest } from './address-data.ts';
 
 export function reportPropRequest(body: XmlElement): PropRequest {
   const prop = child(body, dav('prop'));
   if (prop) {
     const props = elements(prop);
-    for (const p of props) if (p.name === carddav('address-data')) assertSupportedAddressData(parseAddressDataRequest(p));
+    for (const p of props)
+      if (p.name === carddav('address-data')) assertSupportedAddressData(parseAddressDataRequest(p));
     return { kind: 'prop', props };
   }
   if (child(body, dav('propname'))) return { kind: 'propname' };

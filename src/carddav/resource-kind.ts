@@ -2,7 +2,7 @@
 // the extended MKCOL resourcetype check (RFC 5689 §3 with RFC 6352 §6.3.1).
 import type { Resource } from '../dav/resource.ts';
 import { carddav, dav } from '../dav/xml/names.ts';
-import { type XmlElement, elements } from '../dav/xml/tree.ts';
+import { elements, type XmlElement } from '../dav/xml/tree.ts';
 
 export function isAddressbook(res: Resource): boolean {
   return res.type === 'collection' && res.info.kind === 'addressbook';

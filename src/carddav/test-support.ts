@@ -8,7 +8,7 @@ import { ReportRegistry } from '../dav/reports/registry.ts';
 import type { DavResponse } from '../dav/response.ts';
 import { dav } from '../dav/xml/names.ts';
 import { parseXml } from '../dav/xml/parse.ts';
-import { type XmlElement, child, childrenNamed, elements, textOf } from '../dav/xml/tree.ts';
+import { child, childrenNamed, elements, textOf, type XmlElement } from '../dav/xml/tree.ts';
 import type { StateStore } from '../state/store.ts';
 import { carddavProperties } from './props.ts';
 import { carddavReports } from './reports.ts';
@@ -25,7 +25,8 @@ const getetag = {
   protected: true,
   allprop: true,
   appliesTo: (r: { type: string }) => r.type === 'object',
-  get: (_ctx: DavContext, r: { type: string; ref?: { etag: string } }) => (r.type === 'object' && r.ref ? [`"${r.ref.etag}"`] : undefined),
+  get: (_ctx: DavContext, r: { type: string; ref?: { etag: string } }) =>
+    r.type === 'object' && r.ref ? [`"${r.ref.etag}"`] : undefined,
 };
 
 /** A DavContext for user `alice` under the prefix `/dav`, serving every home from `backend`. */

@@ -6,7 +6,11 @@ import { carddav, dav } from '../dav/xml/names.ts';
 import { APPLE_GROUP_V3, APPLE_V3, BROKEN, DAVX5_GROUP_V4, THUNDERBIRD_V4 } from './fixtures.ts';
 import { checkVcardContentType, noUidConflict, validateVcard } from './validate.ts';
 
-const book: CollectionInfo = { ref: { owner: 'alice', home: 'addressbooks', id: 'contacts' }, kind: 'addressbook', deadProps: {} };
+const book: CollectionInfo = {
+  ref: { owner: 'alice', home: 'addressbooks', id: 'contacts' },
+  kind: 'addressbook',
+  deadProps: {},
+};
 const limits = { maxResourceSize: 100_000 };
 
 function rejects(text: string, condition: string, lim = limits): void {
@@ -21,7 +25,12 @@ describe('validateVcard (RFC 6352 §6.3.2.1)', () => {
     assert.equal(validateVcard(APPLE_V3, book, limits).uid, '6B29FC40-CA47-1067-B31D-00DD010662DA');
     assert.equal(validateVcard(APPLE_V3, book, limits).version, '3.0');
     const tb = validateVcard(THUNDERBIRD_V4, book, limits);
-    assert.deepEqual(tb, { uid: 'd2a3c7e1-5f4b-4c1e-9d62-0f1e2a3b4c5d', text: THUNDERBIRD_V4, version: '4.0', modified: false });
+    assert.deepEqual(tb, {
+      uid: 'd2a3c7e1-5f4b-4c1e-9d62-0f1e2a3b4c5d',
+      text: THUNDERBIRD_V4,
+      version: '4.0',
+      modified: false,
+    });
     assert.equal(validateVcard(DAVX5_GROUP_V4, book, limits).version, '4.0');
     assert.equal(validateVcard(APPLE_GROUP_V3, book, limits).uid, '5C1A9E2B-3D4F-4A6B-8C7D-9E0F1A2B3C4D');
   });
@@ -37,7 +46,14 @@ describe('validateVcard (RFC 6352 §6.3.2.1)', () => {
   });
 
   it('valid-address-data: missing VERSION, two vCards, a VCALENDAR, broken syntax', () => {
-    for (const t of [BROKEN.noVersion, BROKEN.two, BROKEN.calendar, BROKEN.unterminated, BROKEN.badLine, BROKEN.empty]) {
+    for (const t of [
+      BROKEN.noVersion,
+      BROKEN.two,
+      BROKEN.calendar,
+      BROKEN.unterminated,
+      BROKEN.badLine,
+      BROKEN.empty,
+    ]) {
       rejects(t, carddav('valid-address-data'));
     }
   });
@@ -56,7 +72,14 @@ describe('validateVcard (RFC 6352 §6.3.2.1)', () => {
 
 describe('checkVcardContentType', () => {
   it('accepts vCard spellings clients send (quirks Q14) and no type at all', () => {
-    for (const t of [undefined, '', 'text/vcard', 'text/vcard; charset=utf-8', 'TEXT/X-VCARD', 'text/directory;profile=vCard']) {
+    for (const t of [
+      undefined,
+      '',
+      'text/vcard',
+      'text/vcard; charset=utf-8',
+      'TEXT/X-VCARD',
+      'text/directory;profile=vCard',
+    ]) {
       assert.doesNotThrow(() => checkVcardContentType(t));
     }
   });
@@ -73,6 +96,8 @@ describe('noUidConflict', () => {
     const e = noUidConflict('/dav/addressbooks/alice/contacts/other.vcf');
     assert.equal(e.status, 403);
     assert.equal(e.condition, carddav('no-uid-conflict'));
-    assert.deepEqual(e.conditionChildren, [{ name: dav('href'), attrs: {}, children: ['/dav/addressbooks/alice/contacts/other.vcf'] }]);
+    assert.deepEqual(e.conditionChildren, [
+      { name: dav('href'), attrs: {}, children: ['/dav/addressbooks/alice/contacts/other.vcf'] },
+    ]);
   });
 });

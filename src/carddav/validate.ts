@@ -6,7 +6,7 @@ import type { Limits } from '../dav/context.ts';
 import { DavError } from '../dav/dav-error.ts';
 import { carddav, dav } from '../dav/xml/names.ts';
 import { el } from '../dav/xml/tree.ts';
-import { VcardParseError, parseVcard } from './vcard.ts';
+import { parseVcard, VcardParseError } from './vcard.ts';
 
 export interface ValidVcard {
   uid: string;
@@ -21,7 +21,13 @@ export interface ValidVcard {
  * Media types accepted for an address object body. text/x-vcard and text/directory are older
  * spellings clients still send (quirks Q14); a missing or generic type is sniffed from the body.
  */
-const ACCEPTED_TYPES = new Set(['text/vcard', 'text/x-vcard', 'text/directory', 'text/plain', 'application/octet-stream']);
+const ACCEPTED_TYPES = new Set([
+  'text/vcard',
+  'text/x-vcard',
+  'text/directory',
+  'text/plain',
+  'application/octet-stream',
+]);
 
 /** 403 with `{carddav}supported-address-data` unless the Content-Type names a vCard (or nothing). */
 export function checkVcardContentType(contentType: string | undefined): void {
@@ -56,7 +62,11 @@ export function validateVcard(
   }
   if (!card.version) throw invalid(collection, 'VERSION is required');
   if (card.version !== '3.0' && card.version !== '4.0') {
-    throw new DavError(403, carddav('supported-address-data'), `vCard version ${card.version} is not supported (3.0, 4.0)`);
+    throw new DavError(
+      403,
+      carddav('supported-address-data'),
+      `vCard version ${card.version} is not supported (3.0, 4.0)`,
+    );
   }
   // RFC 6352 §5.1 requires a UID in every address object (vCard 3.0 itself makes it optional).
   // quirks.md names no client that omits it in vCards, but Q28/Q29 recommend adding a missing UID

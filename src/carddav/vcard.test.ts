@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { APPLE_V3, BROKEN, DAVX5_GROUP_V4, INTEROP_SAMPLES, THUNDERBIRD_V4 } from './fixtures.ts';
-import { VcardParseError, parseVcard, propertyNameMatches } from './vcard.ts';
+import { parseVcard, propertyNameMatches, VcardParseError } from './vcard.ts';
 
 describe('parseVcard (RFC 6350 §3.3 / RFC 2426)', () => {
   it('Apple 3.0: groups, repeated TYPE params, structured values and a folded PHOTO', () => {
