@@ -14,8 +14,8 @@ export interface PropertyDef {
   allprop: boolean;
   /** Whether the property exists on this kind of resource (propname/allprop and 404 otherwise). */
   appliesTo(res: Resource): boolean;
-  /** The object body must be loaded before `get` (object resources only). */
-  needsBody?: boolean;
+  /** The object body must be loaded before `get` (object resources only); a function decides per resource. */
+  needsBody?: boolean | ((res: Resource) => boolean);
   /**
    * Value as children of the property element, or undefined when the resource has no value (404
    * in the propstat). `requested` is the element from the request (carries parameters such as

@@ -43,9 +43,14 @@ function deadPropsOf(res: Resource): Record<string, XmlElement> {
   return {};
 }
 
-function needsBody(ctx: DavContext, req: PropRequest): boolean {
-  if (req.kind !== 'prop') return true;
-  return req.props.some((p) => ctx.props.get(p.name)?.needsBody);
+/** Whether any requested property needs the body of any of these resources. */
+export function needsBody(ctx: DavContext, req: PropRequest, resources: Resource[]): boolean {
+  if (req.kind !== 'prop') return resources.some((r) => r.type === 'object');
+  return req.props.some((p) => {
+    const nb = ctx.props.get(p.name)?.needsBody;
+    if (typeof nb === 'function') return resources.some((r) => r.type === 'object' && nb(r));
+    return nb === true && resources.some((r) => r.type === 'object');
+  });
 }
 
 /** One `<D:response>` per resource. Resources whose object vanished meanwhile are reported 404. */
@@ -54,7 +59,7 @@ export async function renderResponses(
   resources: Resource[],
   req: PropRequest,
 ): Promise<XmlElement[]> {
-  if (needsBody(ctx, req)) await loadBodies(resources);
+  if (needsBody(ctx, req, resources)) await loadBodies(resources);
   const out: XmlElement[] = [];
   for (const res of resources) out.push(await renderOne(ctx, res, req));
   return out;

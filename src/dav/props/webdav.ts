@@ -51,9 +51,14 @@ export const webdavProperties: PropertyDef[] = [
     name: dav('getcontenttype'),
     protected: true,
     allprop: true,
-    needsBody: true,
+    // Calendar and address objects always have their kind's type: no need to load bodies for it.
+    needsBody: (res) => res.type === 'object' && res.collection.kind === 'plain',
     appliesTo: isObject,
-    get: (_ctx, res) => (res.type === 'object' && res.object ? [res.object.contentType] : undefined),
+    get: (ctx, res) => {
+      if (res.type !== 'object') return undefined;
+      const type = res.object?.contentType ?? ctx.hooks.contentTypes[res.collection.kind];
+      return type ? [type] : undefined;
+    },
   },
   {
     name: dav('getcontentlength'),

@@ -3,7 +3,7 @@
 import type { DavContext } from '../context.ts';
 import { DavError } from '../dav-error.ts';
 import { hrefOf, multistatus, statusResponse } from '../multistatus.ts';
-import { type PropRequest, loadBodies, renderResponses } from '../props/render.ts';
+import { type PropRequest, loadBodies, needsBody as needsBodyFor, renderResponses } from '../props/render.ts';
 import { changesFor } from '../sync/changes.ts';
 import { decodeToken } from '../sync/token.ts';
 import type { ObjectResource, Resource } from '../resource.ts';
@@ -40,7 +40,7 @@ export const syncCollectionReport: ReportHandler<SyncQuery> = {
     const cursor = q.token === '' ? undefined : decodeToken(q.token);
     const delta = await changesFor(ctx, target.backend, target.info, cursor, q.limit);
     const changed: ObjectResource[] = delta.changed.map((ref) => ({ type: 'object', collection: target.info, backend: target.backend, ref }));
-    const needsBody = q.props.kind === 'prop' && q.props.props.some((p) => ctx.props.get(p.name)?.needsBody);
+    const needsBody = needsBodyFor(ctx, q.props, changed);
     if (needsBody) await loadBodies(changed);
     const present = needsBody ? changed.filter((r) => r.object) : changed;
     const vanished = needsBody ? changed.filter((r) => !r.object).map((r) => r.ref.name) : [];
