@@ -84,11 +84,15 @@ async function renderOne(ctx: DavContext, res: Resource, req: PropRequest): Prom
             .map((d) => el(d.name)),
           ...req.include.filter((i) => !ctx.props.get(i.name)?.allprop),
         ];
+  const included = new Set(req.kind === 'allprop' ? req.include.map((i) => i.name) : []);
   for (const w of wanted) {
     const def = ctx.props.get(w.name);
     if (def?.appliesTo(res)) {
       const value = await def.get(ctx, res, w);
-      if (value === undefined) missing.push(el(w.name));
+      // allprop lists the properties that exist (RFC 4918 §9.1); only asked-for ones are 404.
+      if (value === undefined) {
+        if (req.kind === 'prop' || included.has(w.name)) missing.push(el(w.name));
+      }
       else {
         let prop = el(w.name, value);
         for (const q of ctx.quirks) if (q.property) prop = q.property(w.name, prop);
