@@ -11,7 +11,7 @@ describe('config schema', () => {
       state: { kind: 'memory' },
       limits: { maxResourceSize: 5 * 1024 * 1024, maxBodySize: 16 * 1024 * 1024, maxMultigetHrefs: 1000 },
       auth: { realm: 'davgate', cacheSeconds: 300 },
-      logging: { level: 'info', format: 'text' },
+      logging: { level: 'info' },
     });
   });
 

@@ -61,9 +61,8 @@ const auth = z.strictObject({
 });
 
 const logging = z.strictObject({
-  level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  /** `text`: one readable line per event; `json`: one JSON object per line. */
-  format: z.enum(['text', 'json']).default('text'),
+  /** Least severe level written (JSON lines on standard error); `silent` writes none. */
+  level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
 export const configSchema = z.strictObject({

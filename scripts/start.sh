@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Starts davgate on the embedded default (SQLite in ./data, in-memory state, http://127.0.0.1:8008/dav/).
+# Brings Node 24 if the system Node is too old and installs dependencies on the first run.
+# Extra arguments go to `davgate serve` (e.g. --port 9000, --config davgate.yaml).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+source scripts/ensure-node.sh >&2
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-fund --no-audit >&2
+fi
+exec node src/main.ts serve "$@"

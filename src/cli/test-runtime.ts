@@ -1,0 +1,19 @@
+// The runtime src/main.ts uses, for tests: SQLite at the configured path, memory state, a silent logger.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqlite } from '../../adapters/sql/open.ts';
+import { buildApp } from '../app.ts';
+import { sqliteFile } from '../config/paths.ts';
+import { createLogger } from '../http/logger.ts';
+import { MemoryStateStore } from '../state/memory.ts';
+import type { CliRuntime } from './runtime.ts';
+
+export const testRuntime: CliRuntime = {
+  openStore: (config) => openSqlite(sqliteFile(config.storage)),
+  createState: () => new MemoryStateStore(),
+  createLogger: () => createLogger('silent'),
+  buildApp,
+};
+
+export const tempDataDir = () => mkdtemp(join(tmpdir(), 'davgate-cli-'));

@@ -1,0 +1,19 @@
+// The davgate binary (bin/davgate.js runs this file). The one place besides src/app.ts that constructs
+// concrete parts: the SQLite store of the embedded default and the in-memory state store.
+import { openSqlite } from '../adapters/sql/open.ts';
+import { processIo } from './cli/io.ts';
+import { runCli } from './cli/run.ts';
+import type { CliRuntime } from './cli/runtime.ts';
+import { sqliteFile } from './config/paths.ts';
+import { createLogger } from './http/logger.ts';
+import { MemoryStateStore } from './state/memory.ts';
+
+const runtime: CliRuntime = {
+  openStore: (config) => openSqlite(sqliteFile(config.storage)),
+  createState: () => new MemoryStateStore(),
+  createLogger: (level) => createLogger(level),
+  // Loaded on demand: `davgate user …` and `check` do not need the protocol core.
+  buildApp: async (deps) => (await import('./app.ts')).buildApp(deps),
+};
+
+process.exitCode = await runCli(process.argv.slice(2), runtime, processIo());
