@@ -1,0 +1,28 @@
+// docs/configuration.md must describe every key and its variable: the schema is the source of truth.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { envKeys } from './env.ts';
+import { configSchema } from './schema.ts';
+
+const doc = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+
+describe('docs/configuration.md', () => {
+  it('has a row for every key, naming its variable', () => {
+    for (const key of envKeys()) {
+      const path = key.path.join('.');
+      const row = doc.split('\n').find((line) => line.startsWith(`| \`${path}\` |`));
+      assert.ok(row, `no row for ${path}`);
+      assert.ok(row.includes(`\`${key.name}\``), `row for ${path} does not name ${key.name}`);
+    }
+  });
+
+  it('states the defaults the schema applies', () => {
+    const defaults = configSchema.parse({});
+    for (const key of envKeys()) {
+      const value = key.path.reduce<unknown>((node, k) => (node as Record<string, unknown>)[k], defaults);
+      const row = doc.split('\n').find((line) => line.startsWith(`| \`${key.path.join('.')}\` |`)) ?? '';
+      assert.ok(row.includes(String(value)), `row for ${key.path.join('.')} does not show its default ${value}`);
+    }
+  });
+});
