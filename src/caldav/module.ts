@@ -4,6 +4,10 @@ import type { DavContext, ObjectValidator } from '../dav/context.ts';
 import type { PropertyDef } from '../dav/props/registry.ts';
 import type { ReportHandler } from '../dav/reports/registry.ts';
 import type { XmlElement } from '../dav/xml/tree.ts';
+import { parseMkcalendarBody } from './mkcalendar.ts';
+import { caldavProperties } from './props.ts';
+import { caldavReports } from './reports.ts';
+import { calendarObjectValidator, noUidConflict } from './validate.ts';
 
 export interface ProtocolModule {
   properties: PropertyDef[];
@@ -14,6 +18,9 @@ export interface ProtocolModule {
 }
 
 export const caldavModule: ProtocolModule = {
-  properties: [],
-  reports: [],
+  properties: caldavProperties,
+  reports: caldavReports,
+  validate: calendarObjectValidator,
+  parseMkcalendar: parseMkcalendarBody,
+  uidConflict: noUidConflict,
 };

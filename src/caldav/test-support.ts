@@ -17,6 +17,9 @@ import type { DavContext } from '../dav/context.ts';
 import { Hrefs } from '../dav/path.ts';
 import { PropertyRegistry } from '../dav/props/registry.ts';
 import { ReportRegistry } from '../dav/reports/registry.ts';
+import type { DavResponse } from '../dav/response.ts';
+import { dav } from '../dav/xml/names.ts';
+import { child, childrenNamed, elements, textOf, type XmlElement } from '../dav/xml/tree.ts';
 import type { StateStore } from '../state/store.ts';
 
 export function fixture(path: string): string {
@@ -140,4 +143,34 @@ export class FakeBackend implements Backend {
   async deleteObject(ref: CollectionRef, name: string): Promise<void> {
     if (!this.objects.get(refKey(ref))?.delete(name)) throw new BackendError('not-found', 'no object');
   }
+}
+
+/** One multistatus response, flattened for assertions. */
+export interface ResponseSummary {
+  href: string;
+  /** Response-level status code, when the response has no propstat. */
+  status?: number;
+  /** Properties by Clark name with their propstat status. */
+  props: Record<string, { status: number; value: XmlElement }>;
+}
+
+function statusCode(e: XmlElement | undefined): number | undefined {
+  const m = e ? /HTTP\/1\.1 (\d{3})/.exec(textOf(e)) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Flattens a 207 multistatus DavResponse for assertions. */
+export function summarize(res: DavResponse): ResponseSummary[] {
+  const body = res.body;
+  if (res.status !== 207 || !body || typeof body === 'string' || body instanceof Uint8Array) {
+    throw new Error(`expected a 207 multistatus, got ${res.status}`);
+  }
+  return childrenNamed(body, dav('response')).map((r) => {
+    const props: ResponseSummary['props'] = {};
+    for (const ps of childrenNamed(r, dav('propstat'))) {
+      const status = statusCode(child(ps, dav('status'))) ?? 0;
+      for (const p of elements(child(ps, dav('prop')) ?? ps)) props[p.name] = { status, value: p };
+    }
+    return { href: textOf(child(r, dav('href')) as XmlElement), status: statusCode(child(r, dav('status'))), props };
+  });
 }

@@ -1,0 +1,136 @@
+// RFC 4791 §7.8 CALDAV:calendar-query: the calendar object resources of a calendar (or the one
+// object addressed) that match the §9.7 filter, with the requested properties. Candidates come
+// from backend.query when the backend can narrow them (post-filtered unless the narrowing is the
+// whole filter), else from listObjects + getObjects in batches.
+import type { Backend } from '../backend/port.ts';
+import type { CollectionInfo, StoredObject } from '../backend/types.ts';
+import type { DavContext } from '../dav/context.ts';
+import { DavError } from '../dav/dav-error.ts';
+import { multistatus } from '../dav/multistatus.ts';
+import { type PropRequest, renderResponses } from '../dav/props/render.ts';
+import type { ReportHandler } from '../dav/reports/registry.ts';
+import type { ObjectResource, Resource } from '../dav/resource.ts';
+import { caldav, dav } from '../dav/xml/names.ts';
+import { child, textOf, type XmlElement } from '../dav/xml/tree.ts';
+import { normaliseTimezoneText, timeEnvFor } from './calendar-timezone.ts';
+import { backendQueryOf, type CompFilter, parseFilter } from './filter.ts';
+import { matchesFilter } from './filter-eval.ts';
+import { parseVcalendar } from './ical.ts';
+import { isCalendar, isCalendarObject } from './props.ts';
+import { reportPropRequest } from './report-props.ts';
+
+export interface CalendarQuery {
+  props: PropRequest;
+  /** undefined: every object matches (missing or empty filter, or a bare VCALENDAR comp-filter). */
+  filter?: CompFilter;
+  /** §9.8 CALDAV:timezone (normalised VCALENDAR text) overriding calendar-timezone. */
+  timezone?: string;
+}
+
+/** Objects fetched per getObjects call when listing. */
+const BATCH = 100;
+
+/** The calendar a CalDAV report on `target` works in (the collection itself, or an object's). */
+export function calendarOf(target: Resource): { info: CollectionInfo; backend: Backend } {
+  if (target.type === 'collection') return { info: target.info, backend: target.backend };
+  if (target.type === 'object') return { info: target.collection, backend: target.backend };
+  throw new DavError(403, dav('supported-report'), 'CalDAV reports apply to calendars and calendar objects');
+}
+
+/** A filter every calendar object matches: `<C:comp-filter name="VCALENDAR"/>`. */
+function matchesAll(f: CompFilter | undefined): boolean {
+  return !f || (f.test === undefined && f.props.length === 0 && f.comps.length === 0);
+}
+
+/** Whether the BackendQuery derived from the filter says everything the filter says. */
+function expressibleAsBackendQuery(f: CompFilter): boolean {
+  if (f.test || f.props.length || f.comps.length !== 1) return false;
+  const c = f.comps[0];
+  return c.test?.kind !== 'is-not-defined' && c.props.length === 0 && c.comps.length === 0;
+}
+
+/** A batch of candidates; `trusted` when they are known to match without evaluating the filter. */
+interface Batch {
+  items: ObjectResource[];
+  trusted: boolean;
+}
+
+function resourceOf(
+  info: CollectionInfo,
+  backend: Backend,
+  o: { name: string; etag: string },
+  object?: StoredObject,
+): ObjectResource {
+  return { type: 'object', collection: info, backend, ref: { name: o.name, etag: o.etag }, object };
+}
+
+async function* listAll(info: CollectionInfo, backend: Backend, trusted: boolean): AsyncGenerator<Batch> {
+  const refs = [];
+  for await (const r of backend.listObjects(info.ref)) refs.push(r);
+  refs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (trusted) {
+    // Every object matches: no bodies needed unless a requested property wants them (render loads).
+    yield { items: refs.map((r) => resourceOf(info, backend, r)), trusted };
+    return;
+  }
+  for (let i = 0; i < refs.length; i += BATCH) {
+    const names = refs.slice(i, i + BATCH).map((r) => r.name);
+    const objects = await backend.getObjects(info.ref, names);
+    yield { items: objects.map((o) => resourceOf(info, backend, o, o)), trusted };
+  }
+}
+
+async function* candidates(target: Resource, q: CalendarQuery): AsyncGenerator<Batch> {
+  const { info, backend } = calendarOf(target);
+  if (target.type === 'object') {
+    // Depth 0 on a calendar object resource: the object alone.
+    const [o] = target.object ? [target.object] : await backend.getObjects(info.ref, [target.ref.name]);
+    if (o) yield { items: [resourceOf(info, backend, o, o)], trusted: matchesAll(q.filter) };
+    return;
+  }
+  // Depth 0 (or none) on the calendar is answered like Depth 1: clients that send it mean the
+  // members (quirks Q12, Windows); the collection itself never matches a calendar filter.
+  if (matchesAll(q.filter)) {
+    yield* listAll(info, backend, true);
+    return;
+  }
+  if (backend.query) {
+    const r = await backend.query(info.ref, backendQueryOf(q.filter));
+    const trusted = r.exact && q.filter !== undefined && expressibleAsBackendQuery(q.filter);
+    yield { items: r.items.map((o) => resourceOf(info, backend, o, o)), trusted };
+    return;
+  }
+  yield* listAll(info, backend, false);
+}
+
+function matches(ctx: DavContext, q: CalendarQuery, r: ObjectResource): boolean {
+  if (!r.object) return false;
+  const root = parseVcalendar(new TextDecoder('utf-8').decode(r.object.body));
+  if (!root) {
+    ctx.log.debug('calendar-query skips an unparsable stored object', { name: r.ref.name });
+    return false;
+  }
+  return matchesFilter(q.filter, root, timeEnvFor(r.collection, q.timezone));
+}
+
+export const calendarQuery: ReportHandler<CalendarQuery> = {
+  name: caldav('calendar-query'),
+  appliesTo: (r) => isCalendar(r) || isCalendarObject(r),
+  parse(_ctx: DavContext, body: XmlElement): CalendarQuery {
+    const props = reportPropRequest(body);
+    const parsed = parseFilter(child(body, caldav('filter')));
+    const tz = child(body, caldav('timezone'));
+    return {
+      props,
+      filter: matchesAll(parsed) ? undefined : parsed,
+      timezone: tz ? normaliseTimezoneText(textOf(tz)) : undefined,
+    };
+  },
+  async run(ctx: DavContext, target: Resource, q: CalendarQuery) {
+    const found: ObjectResource[] = [];
+    for await (const batch of candidates(target, q)) {
+      for (const r of batch.items) if (batch.trusted || matches(ctx, q, r)) found.push(r);
+    }
+    return multistatus(await renderResponses(ctx, found, q.props));
+  },
+};
