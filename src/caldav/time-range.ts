@@ -22,7 +22,7 @@ function durationMs(comp: IcalComponent): number | undefined {
 }
 
 /** Effective start and end of a VEVENT (end undefined: a zero-length event at DTSTART). */
-function eventSpan(comp: IcalComponent, env: TimeEnv): { start: number; end?: number } | undefined {
+export function eventSpan(comp: IcalComponent, env: TimeEnv): { start: number; end?: number } | undefined {
   const dtstart = timeOf(comp, 'dtstart');
   if (!dtstart) return undefined;
   const start = toEpochMs(dtstart, env.floatingZone);
