@@ -1,16 +1,16 @@
 // RFC 4918 §9.8 COPY and §9.9 MOVE, for objects and (recursively) collections. The Destination must
 // lie under this server's prefix (else 502, §9.8.5); Overwrite: F onto an existing target is 412.
+// Everything is checked before the destination is touched: a refused request deletes nothing.
 import type { Backend } from '../../backend/port.ts';
-import type { CollectionInfo, CollectionRef } from '../../backend/types.ts';
+import type { CollectionInfo, CollectionRef, StoredObject } from '../../backend/types.ts';
 import type { DavContext } from '../context.ts';
 import { DavError } from '../dav-error.ts';
 import { parseDavPath } from '../path.ts';
-import { directChildren, isParentMissing, resolvePath, type Resolved } from '../resolve.ts';
-import type { Resource } from '../resource.ts';
+import { directChildren, isParentMissing, type Resolved, resolvePath } from '../resolve.ts';
 import type { DavResponse } from '../response.ts';
 import { dav } from '../xml/names.ts';
-import { type MethodRequest, assertWritable, mapBackendError, writePreconditions } from './request.ts';
 import { storeObject } from './put.ts';
+import { type MethodRequest, assertWritable, mapBackendError } from './request.ts';
 
 function destinationPath(ctx: DavContext, req: MethodRequest) {
   const header = req.headers.get('destination');
@@ -27,15 +27,57 @@ function destinationPath(ctx: DavContext, req: MethodRequest) {
   return path;
 }
 
-async function copyObjectInto(ctx: DavContext, src: Extract<Resource, { type: 'object' }>, dest: { backend: Backend; collection: CollectionInfo; name: string; etag?: string }) {
-  const [obj] = await src.backend.getObjects(src.collection.ref, [src.ref.name]);
-  if (!obj) throw new DavError(404);
-  const r = await storeObject(ctx, { ...dest, currentEtag: dest.etag }, obj.body, obj.contentType, dest.etag ? {} : { ifNoneMatchAny: true });
-  const props = Object.fromEntries(Object.entries(obj.deadProps));
-  if (Object.keys(props).length && dest.backend.patchObjectProps) {
-    await dest.backend.patchObjectProps(dest.collection.ref, dest.name, props).catch(mapBackendError);
+/** Where the copy lands: the destination's parent and name, whatever is there now. */
+interface Slot {
+  owner: string;
+  home: CollectionRef['home'];
+  /** Collection id the destination would have if it were a collection. */
+  id: string;
+  name: string;
+  /** Parent collection, or undefined when the parent is the home itself. */
+  parent: { backend: Backend; info: CollectionInfo } | undefined;
+  existing: Resolved;
+}
+
+async function slotOf(ctx: DavContext, dest: Resolved): Promise<Slot> {
+  switch (dest.type) {
+    case 'missing':
+      if (!dest.parent) throw new DavError(409, undefined, 'destination parent does not exist');
+      return { owner: dest.owner, home: dest.home, id: dest.id, name: dest.name, parent: dest.parent.type === 'collection' ? { backend: dest.parent.backend, info: dest.parent.info } : undefined, existing: dest };
+    case 'object': {
+      const ref = dest.collection.ref;
+      return { owner: ref.owner, home: ref.home, id: `${ref.id}/${dest.ref.name}`, name: dest.ref.name, parent: { backend: dest.backend, info: dest.collection }, existing: dest };
+    }
+    case 'collection': {
+      const ref = dest.info.ref;
+      const cut = ref.id.lastIndexOf('/');
+      const name = ref.id.slice(cut + 1);
+      let parent: Slot['parent'];
+      if (cut >= 0) {
+        const info = await dest.backend.getCollection({ ...ref, id: ref.id.slice(0, cut) }).catch(mapBackendError);
+        if (!info) throw new DavError(409);
+        parent = { backend: dest.backend, info };
+      }
+      return { owner: ref.owner, home: ref.home, id: ref.id, name, parent, existing: dest };
+    }
+    default:
+      throw new DavError(403, dav('need-privileges'), 'cannot overwrite this resource');
   }
-  return r;
+}
+
+async function removeExisting(dest: Resolved): Promise<void> {
+  if (dest.type === 'object') await dest.backend.deleteObject(dest.collection.ref, dest.ref.name, {}).catch(mapBackendError);
+  else if (dest.type === 'collection') {
+    if (!dest.backend.admin) throw new DavError(403, dav('need-privileges'));
+    await dest.backend.admin.deleteCollection(dest.info.ref).catch(mapBackendError);
+  }
+}
+
+async function writeCopy(ctx: DavContext, obj: StoredObject, parent: { backend: Backend; info: CollectionInfo }, name: string): Promise<void> {
+  await storeObject(ctx, { backend: parent.backend, collection: parent.info, name, currentEtag: undefined }, obj.body, obj.contentType, {});
+  if (Object.keys(obj.deadProps).length && parent.backend.patchObjectProps) {
+    await parent.backend.patchObjectProps(parent.info.ref, name, obj.deadProps).catch(mapBackendError);
+  }
 }
 
 async function copyCollectionTree(ctx: DavContext, backend: Backend, src: CollectionInfo, destRef: CollectionRef, depth0: boolean): Promise<void> {
@@ -45,8 +87,8 @@ async function copyCollectionTree(ctx: DavContext, backend: Backend, src: Collec
   if (depth0) return;
   const names: string[] = [];
   for await (const o of backend.listObjects(src.ref)) names.push(o.name);
-  for (const name of names) {
-    await copyObjectInto(ctx, { type: 'object', backend, collection: src, ref: { name, etag: '' } }, { backend, collection: created, name });
+  for (let i = 0; i < names.length; i += 100) {
+    for (const obj of await backend.getObjects(src.ref, names.slice(i, i + 100))) await writeCopy(ctx, obj, { backend, info: created }, obj.name);
   }
   const all = await backend.listCollections(src.ref.owner, src.ref.home);
   for (const c of directChildren(all, src.ref.id)) {
@@ -55,15 +97,10 @@ async function copyCollectionTree(ctx: DavContext, backend: Backend, src: Collec
   }
 }
 
-async function removeExisting(dest: Resolved): Promise<void> {
-  if (dest.type === 'object') await dest.backend.deleteObject(dest.collection.ref, dest.ref.name, {}).catch(mapBackendError);
-  else if (dest.type === 'collection') await dest.backend.admin?.deleteCollection(dest.info.ref).catch(mapBackendError);
-}
-
 export async function copyMove(ctx: DavContext, req: MethodRequest): Promise<DavResponse> {
   const move = req.method === 'MOVE';
   const destPath = destinationPath(ctx, req);
-  const src = (await resolvePath(ctx, req.path)) as Resolved;
+  const src = await resolvePath(ctx, req.path);
   if (src.type === 'missing') throw new DavError(404);
   if (src.type !== 'object' && src.type !== 'collection') throw new DavError(403, dav('need-privileges'), 'cannot copy this resource');
   if (move) assertWritable(src);
@@ -74,62 +111,49 @@ export async function copyMove(ctx: DavContext, req: MethodRequest): Promise<Dav
     if (isParentMissing(e)) throw new DavError(409, undefined, 'destination parent does not exist');
     throw e;
   }
-  const overwrite = (req.headers.get('overwrite') ?? 'T').trim().toUpperCase() !== 'F';
-  const srcHref = src.type === 'object' ? ctx.hrefs.object(src.collection.ref, src.ref.name) : ctx.hrefs.collection(src.info.ref);
-  const destHref = dest.type === 'missing' ? undefined : dest.type === 'object' ? ctx.hrefs.object(dest.collection.ref, dest.ref.name) : dest.type === 'collection' ? ctx.hrefs.collection(dest.info.ref) : 'x';
-  if (destHref === srcHref) throw new DavError(403, undefined, 'source and destination are the same');
+  const slot = await slotOf(ctx, dest);
   const existed = dest.type !== 'missing';
+  const overwrite = (req.headers.get('overwrite') ?? 'T').trim().toUpperCase() !== 'F';
   if (existed && !overwrite) throw new DavError(412, undefined, 'destination exists and Overwrite is F');
-  if (dest.type !== 'missing' && dest.type !== 'object' && dest.type !== 'collection') throw new DavError(403, dav('need-privileges'));
-  if (dest.type === 'missing' && !dest.parent) throw new DavError(409);
-  if (dest.type !== 'missing') assertWritable(dest);
+  if (dest.type === 'object' || dest.type === 'collection') assertWritable(dest);
 
   if (src.type === 'object') {
-    // Object onto object: replace in place (keeps the destination name); onto a collection: replace it.
-    if (dest.type === 'collection') await removeExisting(dest);
-    const target =
-      dest.type === 'object'
-        ? { backend: dest.backend, collection: dest.collection, name: dest.ref.name, etag: dest.ref.etag }
-        : dest.type === 'missing' && dest.parent?.type === 'collection'
-          ? { backend: dest.parent.backend, collection: dest.parent.info, name: dest.name }
-          : undefined;
-    if (!target) throw new DavError(409, undefined, 'objects can only be copied into a collection');
-    if (move && dest.type === 'object' && target.collection.ref.id === src.collection.ref.id) {
-      // Same collection: delete the old destination first so a UID clash with the source is impossible.
-      await removeExisting(dest);
-      target.etag = undefined;
+    const srcRef = src.collection.ref;
+    if (slot.owner === srcRef.owner && slot.home === srcRef.home && slot.id === `${srcRef.id}/${src.ref.name}`) {
+      throw new DavError(403, undefined, 'source and destination are the same');
     }
-    if (move && target.collection.ref.id === src.collection.ref.id && target.backend === src.backend) {
-      // A rename in one collection would clash on UID with the source itself: remove source after reading it.
-      const [obj] = await src.backend.getObjects(src.collection.ref, [src.ref.name]);
-      if (!obj) throw new DavError(404);
-      await src.backend.deleteObject(src.collection.ref, src.ref.name, {}).catch(mapBackendError);
+    if (!slot.parent) throw new DavError(409, undefined, 'objects can only be copied into a collection');
+    const [obj] = await src.backend.getObjects(srcRef, [src.ref.name]).catch(mapBackendError);
+    if (!obj) throw new DavError(404);
+    const parent = slot.parent;
+    const sameCollection = parent.backend === src.backend && parent.info.ref.id === srcRef.id && parent.info.ref.home === srcRef.home;
+    await removeExisting(dest);
+    if (move && sameCollection) {
+      // A rename inside one collection: the copy would clash on UID with its own source, so remove the
+      // source first and put it back if the write fails (nothing is lost).
+      await src.backend.deleteObject(srcRef, obj.name, {}).catch(mapBackendError);
       try {
-        await storeObject(ctx, { ...target, currentEtag: target.etag }, obj.body, obj.contentType, {});
-        if (Object.keys(obj.deadProps).length && target.backend.patchObjectProps) await target.backend.patchObjectProps(target.collection.ref, target.name, obj.deadProps);
+        await writeCopy(ctx, obj, parent, slot.name);
       } catch (e) {
-        // Put the source back so nothing is lost.
-        await src.backend.putObject(src.collection.ref, obj.name, { body: obj.body, contentType: obj.contentType }, {}).catch(() => undefined);
+        await src.backend.putObject(srcRef, obj.name, { body: obj.body, contentType: obj.contentType }, {}).catch(() => undefined);
         throw e;
       }
     } else {
-      await copyObjectInto(ctx, src, target);
-      if (move) await src.backend.deleteObject(src.collection.ref, src.ref.name, writePreconditions(new Headers(), undefined)).catch(mapBackendError);
+      await writeCopy(ctx, obj, parent, slot.name);
+      if (move) await src.backend.deleteObject(srcRef, obj.name, {}).catch(mapBackendError);
     }
     return { status: existed ? 204 : 201 };
   }
 
   // Collections.
-  if (dest.type === 'object' || dest.type === 'collection') await removeExisting(dest);
-  if (dest.type === 'missing' && dest.parent?.type === 'collection' && dest.parent.info.kind !== 'plain') {
-    throw new DavError(403, undefined, 'collections cannot be nested in calendar or address book collections');
-  }
-  const destRef: CollectionRef =
-    dest.type === 'missing' ? { owner: dest.owner, home: dest.home, id: dest.id } : dest.type === 'collection' ? dest.info.ref : (() => { throw new DavError(409); })();
-  if (destRef.home !== src.info.ref.home || destRef.owner !== src.info.ref.owner) throw new DavError(403, undefined, 'collections move only within one home');
-  if (destRef.id.startsWith(`${src.info.ref.id}/`)) throw new DavError(403, undefined, 'cannot copy a collection into itself');
-  const depth0 = !move && ctx.depth === '0';
-  await copyCollectionTree(ctx, src.backend, src.info, destRef, depth0);
-  if (move) await src.backend.admin?.deleteCollection(src.info.ref).catch(mapBackendError);
+  const srcRef = src.info.ref;
+  if (slot.parent && slot.parent.info.kind !== 'plain') throw new DavError(403, undefined, 'collections cannot be nested in calendar or address book collections');
+  if (slot.home !== srcRef.home || slot.owner !== srcRef.owner) throw new DavError(403, undefined, 'collections move only within one home');
+  if (slot.id === srcRef.id) throw new DavError(403, undefined, 'source and destination are the same');
+  if (slot.id.startsWith(`${srcRef.id}/`)) throw new DavError(403, undefined, 'cannot copy a collection into itself');
+  await removeExisting(dest);
+  const destRef: CollectionRef = { owner: slot.owner, home: slot.home, id: slot.id };
+  await copyCollectionTree(ctx, src.backend, src.info, destRef, !move && ctx.depth === '0');
+  if (move) await src.backend.admin?.deleteCollection(srcRef).catch(mapBackendError);
   return { status: existed ? 204 : 201 };
 }

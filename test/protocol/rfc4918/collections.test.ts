@@ -93,4 +93,32 @@ describe('RFC 4918 §9.8 COPY / §9.9 MOVE', () => {
     assert.equal((await t.request('GET', `${HOME}/moved/f.txt`)).text, 'one');
     assert.equal((await t.request('GET', `${HOME}/dst/f.txt`)).status, 404);
   });
+
+  it('§9.8.4/§9.9.4: Overwrite: T replaces a collection by an object and an object by a collection', async () => {
+    const t = await createTestApp();
+    await t.request('MKCOL', `${HOME}/w/`);
+    await t.request('PUT', `${HOME}/w/file.txt`, { body: 'file', headers: { 'Content-Type': 'text/plain' } });
+    await t.request('MKCOL', `${HOME}/w/coll/`);
+    await t.request('PUT', `${HOME}/w/coll/inner.txt`, { body: 'inner', headers: { 'Content-Type': 'text/plain' } });
+    const c = await t.request('COPY', `${HOME}/w/file.txt`, { headers: { Destination: `${HOME}/w/coll/`, Overwrite: 'T' } });
+    assert.equal(c.status, 204);
+    assert.equal((await t.request('GET', `${HOME}/w/coll`)).text, 'file');
+    await t.request('MKCOL', `${HOME}/w/dir/`);
+    await t.request('PUT', `${HOME}/w/dir/x.txt`, { body: 'x', headers: { 'Content-Type': 'text/plain' } });
+    const m = await t.request('MOVE', `${HOME}/w/dir/`, { headers: { Destination: `${HOME}/w/file.txt`, Overwrite: 'T' } });
+    assert.equal(m.status, 204);
+    assert.equal((await t.request('GET', `${HOME}/w/file.txt/x.txt`)).text, 'x');
+    assert.equal((await t.request('GET', `${HOME}/w/dir/x.txt`)).status, 404);
+  });
+
+  it('a refused COPY deletes nothing at the destination', async () => {
+    const t = await createTestApp();
+    await t.request('PUT', `${HOME}/calendar/a.ics`, { body: ICS('a'), headers: { 'Content-Type': 'text/calendar' } });
+    await t.request('MKCOL', `${HOME}/keep/`);
+    await t.request('PUT', `${HOME}/keep/k.txt`, { body: 'k', headers: { 'Content-Type': 'text/plain' } });
+    // An object cannot replace a top-level collection (objects do not live in the home itself).
+    const r = await t.request('COPY', `${HOME}/calendar/a.ics`, { headers: { Destination: `${HOME}/keep/` } });
+    assert.equal(r.status, 409);
+    assert.equal((await t.request('GET', `${HOME}/keep/k.txt`)).text, 'k');
+  });
 });
