@@ -58,6 +58,7 @@ export function buildServices(deps: AppDeps): DavServices {
   const hooks: CoreHooks = {
     validators: { calendar: caldavModule.validate, addressbook: carddavModule.validate },
     contentTypes: { calendar: 'text/calendar; charset=utf-8', addressbook: 'text/vcard; charset=utf-8' },
+    contentTypeChecks: { calendar: caldavModule.checkContentType, addressbook: carddavModule.checkContentType },
     parseMkcalendar: caldavModule.parseMkcalendar,
     uidConflict: { calendar: caldavModule.uidConflict, addressbook: carddavModule.uidConflict },
   };

@@ -7,7 +7,7 @@ import type { XmlElement } from '../dav/xml/tree.ts';
 import { parseMkcalendarBody } from './mkcalendar.ts';
 import { caldavProperties } from './props.ts';
 import { caldavReports } from './reports.ts';
-import { calendarObjectValidator, noUidConflict } from './validate.ts';
+import { calendarObjectValidator, checkCalendarContentType, noUidConflict } from './validate.ts';
 
 export interface ProtocolModule {
   properties: PropertyDef[];
@@ -15,6 +15,7 @@ export interface ProtocolModule {
   validate?: ObjectValidator;
   parseMkcalendar?: (ctx: DavContext, body: XmlElement | undefined) => CollectionPatch;
   uidConflict?: (href: string) => Error;
+  checkContentType?: (contentType: string | undefined) => void;
 }
 
 export const caldavModule: ProtocolModule = {
@@ -23,4 +24,5 @@ export const caldavModule: ProtocolModule = {
   validate: calendarObjectValidator,
   parseMkcalendar: parseMkcalendarBody,
   uidConflict: noUidConflict,
+  checkContentType: checkCalendarContentType,
 };

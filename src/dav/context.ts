@@ -49,14 +49,24 @@ export interface ValidatedObject {
   componentType?: string;
 }
 
-/** Validates (and may repair) an object body for a collection; throws DavError with the precondition. */
-export type ObjectValidator = (ctx: DavContext, text: string, collection: CollectionInfo) => ValidatedObject;
+/**
+ * Validates (and may repair) an object body for a collection; throws DavError with the precondition.
+ * `existing` is the object being replaced, if any (RFC 4791 §5.3.2.1: its UID must not change).
+ */
+export type ObjectValidator = (
+  ctx: DavContext,
+  text: string,
+  collection: CollectionInfo,
+  existing?: { href: string; body: Uint8Array },
+) => ValidatedObject;
 
 /** Extension points the protocol modules (CalDAV, CardDAV) plug into the WebDAV core. */
 export interface CoreHooks {
   validators: Partial<Record<CollectionKind, ObjectValidator>>;
   /** Content type stored for objects of each kind. */
   contentTypes: Partial<Record<CollectionKind, string>>;
+  /** Refuses a request Content-Type the kind cannot store (403 with the kind's precondition). */
+  contentTypeChecks?: Partial<Record<CollectionKind, (contentType: string | undefined) => void>>;
   /** Parses an MKCALENDAR body (RFC 4791 §5.3.1) into a collection patch. */
   parseMkcalendar?: (ctx: DavContext, body: XmlElement | undefined) => CollectionPatch;
   /** Precondition element for a UID conflict in each kind (no-uid-conflict in CalDAV/CardDAV). */

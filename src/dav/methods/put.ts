@@ -16,6 +16,8 @@ export interface StoreTarget {
   collection: CollectionInfo;
   name: string;
   currentEtag: string | undefined;
+  /** The object being replaced, when known. */
+  current?: Uint8Array;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -32,6 +34,7 @@ export async function storeObject(
   body: Uint8Array,
   contentType: string | undefined,
   pre: ReturnType<typeof writePreconditions>,
+  existing?: { href: string; body: Uint8Array },
 ): Promise<{ etag: string; created: boolean; exact: boolean }> {
   const { collection, backend, name } = target;
   if (collection.readonly || backend.readonly) throw new DavError(403, dav('need-privileges'), 'read-only collection');
@@ -41,6 +44,7 @@ export async function storeObject(
   let type = contentType ?? 'application/octet-stream';
   const validator = ctx.hooks.validators[collection.kind];
   if (validator) {
+    ctx.hooks.contentTypeChecks?.[collection.kind]?.(contentType);
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(body);
@@ -48,7 +52,7 @@ export async function storeObject(
       text = '';
     }
     for (const q of ctx.quirks) if (q.payloadIn) text = q.payloadIn(type, text);
-    const v = validator(ctx, text, collection);
+    const v = validator(ctx, text, collection, existing);
     stored = new TextEncoder().encode(v.text);
     uid = v.uid;
     componentType = v.componentType;
@@ -74,7 +78,7 @@ export async function put(ctx: DavContext, req: MethodRequest): Promise<DavRespo
     const r = await resolvePath(ctx, req.path);
     if (r.type === 'object') {
       assertWritable(r);
-      target = { backend: r.backend, collection: r.collection, name: r.ref.name, currentEtag: r.ref.etag };
+      target = { backend: r.backend, collection: r.collection, name: r.ref.name, currentEtag: r.ref.etag, current: r.object?.body };
     } else if (r.type === 'missing' && r.parent?.type === 'collection') {
       target = { backend: r.parent.backend, collection: r.parent.info, name: r.name, currentEtag: undefined };
     } else if (r.type === 'missing') {
@@ -89,7 +93,8 @@ export async function put(ctx: DavContext, req: MethodRequest): Promise<DavRespo
   const pre = writePreconditions(req.headers, target.currentEtag);
   if (pre.ifNoneMatchAny && target.currentEtag !== undefined) throw new DavError(412, undefined, 'resource exists');
   const contentType = req.headers.get('content-type') ?? undefined;
-  const r = await storeObject(ctx, target, req.body, contentType, pre);
+  const existing = target.current ? { href: ctx.hrefs.object(target.collection.ref, target.name), body: target.current } : undefined;
+  const r = await storeObject(ctx, target, req.body, contentType, pre, existing);
   const headers: Record<string, string> = {};
   if (r.exact) headers.ETag = `"${r.etag}"`;
   return { status: r.created ? 201 : 204, headers };

@@ -92,3 +92,32 @@ describe('RFC 4918 §9.7 PUT / §9.4 GET / §9.6 DELETE', () => {
     assert.equal(r.status, 413);
   });
 });
+
+describe('RFC 4791 §5.3.2.1 on PUT', () => {
+  it('replacing an object with a different UID is 403 no-uid-conflict; the stored object is unchanged', async () => {
+    const t = await createTestApp();
+    await t.request('PUT', `${CAL}/u.ics`, { body: ICS('uid-1'), headers: { 'Content-Type': 'text/calendar' } });
+    const r = await t.request('PUT', `${CAL}/u.ics`, { body: ICS('uid-2'), headers: { 'Content-Type': 'text/calendar' } });
+    assert.equal(r.status, 403);
+    assert.match(r.text, /no-uid-conflict/);
+    assert.equal((await t.request('GET', `${CAL}/u.ics`)).text, ICS('uid-1'));
+  });
+
+  it('a PUT with a non-calendar media type into a calendar is 403 supported-calendar-data', async () => {
+    const t = await createTestApp();
+    const r = await t.request('PUT', `${CAL}/img.ics`, { body: ICS('img'), headers: { 'Content-Type': 'image/png' } });
+    assert.equal(r.status, 403);
+    assert.match(r.text, /supported-calendar-data/);
+  });
+
+  it('invalid iCalendar is 403 valid-calendar-data and a VJOURNAL in a VEVENT/VTODO calendar is supported-calendar-component', async () => {
+    const t = await createTestApp();
+    const bad = await t.request('PUT', `${CAL}/bad.ics`, { body: 'BEGIN:VCALENDAR\r\nnot ical\r\n', headers: { 'Content-Type': 'text/calendar' } });
+    assert.equal(bad.status, 403);
+    assert.match(bad.text, /valid-calendar-data/);
+    const journal = ICS('j').replace(/VEVENT/g, 'VJOURNAL').replace(/DTEND:[^\r]*\r\n/, '');
+    const j = await t.request('PUT', `${CAL}/j.ics`, { body: journal, headers: { 'Content-Type': 'text/calendar' } });
+    assert.equal(j.status, 403);
+    assert.match(j.text, /supported-calendar-component/);
+  });
+});
