@@ -5,6 +5,8 @@ import { basicAuth } from './auth/basic-auth.ts';
 import { userDirectory } from './auth/user-directory.ts';
 import type { UserStore } from './auth/user-store.ts';
 import type { Backend } from './backend/port.ts';
+import { caldavModule } from './caldav/module.ts';
+import { carddavModule } from './carddav/module.ts';
 import type { CoreHooks, Limits, Logger } from './dav/context.ts';
 import { Hrefs } from './dav/path.ts';
 import { aclProperties } from './dav/props/acl.ts';
@@ -17,12 +19,10 @@ import { syncCollectionReport } from './dav/reports/sync-collection.ts';
 import { type DavServices, handleDav } from './http/dav-handler.ts';
 import type { AppEnv } from './http/env.ts';
 import { requestContext } from './http/request-context.ts';
-import { type QuirkOverrides } from './quirks/detect.ts';
+import type { QuirkOverrides } from './quirks/detect.ts';
 import { quirksMiddleware } from './quirks/middleware.ts';
 import type { QuirkProfile } from './quirks/profile.ts';
 import type { StateStore } from './state/store.ts';
-import { caldavModule } from './caldav/module.ts';
-import { carddavModule } from './carddav/module.ts';
 
 export interface AppDeps {
   /** Public path prefix, e.g. '/dav' ('' to serve DAV at the host root). */
@@ -47,7 +47,13 @@ export const DEFAULT_LIMITS: Limits = {
 };
 
 export function buildServices(deps: AppDeps): DavServices {
-  const props = new PropertyRegistry().register(...webdavProperties, ...aclProperties, ...syncProperties, ...caldavModule.properties, ...carddavModule.properties);
+  const props = new PropertyRegistry().register(
+    ...webdavProperties,
+    ...aclProperties,
+    ...syncProperties,
+    ...caldavModule.properties,
+    ...carddavModule.properties,
+  );
   const reports = new ReportRegistry().register(
     syncCollectionReport,
     principalPropertySearchReport,
@@ -85,7 +91,11 @@ export function buildApp(deps: AppDeps): Hono<AppEnv> {
     const ok = (await deps.state.ping()) && (deps.ready ? await deps.ready() : true);
     return c.text(ok ? 'ready\n' : 'not ready\n', ok ? 200 : 503);
   });
-  const auth = basicAuth({ users: deps.users, realm: deps.auth?.realm ?? 'davgate', cacheSeconds: deps.auth?.cacheSeconds ?? 300 });
+  const auth = basicAuth({
+    users: deps.users,
+    realm: deps.auth?.realm ?? 'davgate',
+    cacheSeconds: deps.auth?.cacheSeconds ?? 300,
+  });
   const quirks = quirksMiddleware(deps.profiles ?? [], deps.quirkOverrides);
   app.use('*', auth, quirks);
 

@@ -1,12 +1,12 @@
 // DavContext (DESIGN.md §Central interfaces 5): what every handler gets instead of long argument lists.
 import type { Backend } from '../backend/port.ts';
 import type { CollectionInfo, CollectionKind, CollectionPatch, HomeKind } from '../backend/types.ts';
-import type { XmlElement } from './xml/tree.ts';
 import type { QuirkOptions, QuirkProfile } from '../quirks/profile.ts';
 import type { StateStore } from '../state/store.ts';
 import type { Hrefs } from './path.ts';
 import type { PropertyRegistry } from './props/registry.ts';
 import type { ReportRegistry } from './reports/registry.ts';
+import type { XmlElement } from './xml/tree.ts';
 
 export type Depth = '0' | '1' | 'infinity';
 

@@ -1,9 +1,10 @@
 // RFC 4918 §13: multistatus bodies.
-import type { Resource } from './resource.ts';
+
 import type { Hrefs } from './path.ts';
+import type { Resource } from './resource.ts';
 import type { DavResponse } from './response.ts';
 import { dav } from './xml/names.ts';
-import { type XmlElement, type XmlNode, el } from './xml/tree.ts';
+import { el, type XmlElement, type XmlNode } from './xml/tree.ts';
 
 const REASONS: Record<number, string> = {
   200: 'OK',

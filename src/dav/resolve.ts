@@ -60,7 +60,14 @@ export async function resolvePath(ctx: DavContext, path: DavPath): Promise<Resol
   if (object) {
     return { type: 'object', collection: parent, backend, ref: { name: object.name, etag: object.etag }, object };
   }
-  return { type: 'missing', parent: { type: 'collection', info: parent, backend }, name, home: path.home, owner: path.user, id: full.id };
+  return {
+    type: 'missing',
+    parent: { type: 'collection', info: parent, backend },
+    name,
+    home: path.home,
+    owner: path.user,
+    id: full.id,
+  };
 }
 
 /** True when a DavError came from a missing parent (409 for writes, 404 for reads). */

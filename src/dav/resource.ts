@@ -23,7 +23,10 @@ export interface ObjectResource {
 /** A path below a home that names nothing yet: the parent (home or collection) and the last segment. */
 export interface MissingTarget {
   type: 'missing';
-  parent: { type: 'home'; home: HomeKind; user: string } | { type: 'collection'; info: CollectionInfo; backend: Backend } | undefined;
+  parent:
+    | { type: 'home'; home: HomeKind; user: string }
+    | { type: 'collection'; info: CollectionInfo; backend: Backend }
+    | undefined;
   name: string;
   /** Home kind and owner the path is under, and its collection id if it were a collection. */
   home: HomeKind;

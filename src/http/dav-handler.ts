@@ -71,7 +71,11 @@ export function toResponse(r: DavResponse): Response {
 
 function preferMinimal(h: Headers): boolean {
   const prefer = h.get('prefer') ?? '';
-  return /return\s*=\s*minimal/i.test(prefer) || /return-minimal/i.test(prefer) || (h.get('brief') ?? '').trim().toLowerCase() === 't';
+  return (
+    /return\s*=\s*minimal/i.test(prefer) ||
+    /return-minimal/i.test(prefer) ||
+    (h.get('brief') ?? '').trim().toLowerCase() === 't'
+  );
 }
 
 /**
@@ -91,7 +95,10 @@ export async function handleDav(c: Context<AppEnv>, svc: DavServices, pathOverri
     }
     const quirks = c.get('quirks') ?? [];
     const headers = applyRequestHooks(quirks, method, url.pathname, new Headers(c.req.raw.headers));
-    const body = method === 'GET' || method === 'HEAD' || method === 'OPTIONS' ? new Uint8Array(0) : await readBody(c.req.raw, svc.limits.maxBodySize);
+    const body =
+      method === 'GET' || method === 'HEAD' || method === 'OPTIONS'
+        ? new Uint8Array(0)
+        : await readBody(c.req.raw, svc.limits.maxBodySize);
     const ctx: DavContext = {
       ...svc,
       user: c.get('user'),
@@ -103,7 +110,8 @@ export async function handleDav(c: Context<AppEnv>, svc: DavServices, pathOverri
       method,
     };
     const req: MethodRequest = { method, url, path, headers, body };
-    const result = method === 'PROPFIND' && pathOverride ? await propfind(ctx, req, url.pathname) : await handler(ctx, req);
+    const result =
+      method === 'PROPFIND' && pathOverride ? await propfind(ctx, req, url.pathname) : await handler(ctx, req);
     let res = toResponse(result);
     if (ctx.preferMinimal && method === 'PROPFIND') res.headers.set('Preference-Applied', 'return=minimal');
     for (const q of quirks) if (q.response) res = q.response(res);

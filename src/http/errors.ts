@@ -2,8 +2,8 @@
 // plus `<D:error>` with the precondition element (RFC 4918 §16); anything unexpected → 500, logged.
 import { BackendError } from '../backend/port.ts';
 import type { Logger } from '../dav/context.ts';
-import { davErrorFromBackend } from '../dav/methods/request.ts';
 import { DavError } from '../dav/dav-error.ts';
+import { davErrorFromBackend } from '../dav/methods/request.ts';
 import { dav } from '../dav/xml/names.ts';
 import { el } from '../dav/xml/tree.ts';
 import { writeXml } from '../dav/xml/write.ts';

@@ -9,10 +9,20 @@ export interface QuirkOverrides {
   forcePaths?: { pathPrefix: string; profiles: string[] }[];
 }
 
-export function detectProfiles(userAgent: string, path: string, profiles: QuirkProfile[], overrides: QuirkOverrides = {}): QuirkProfile[] {
-  const forced = new Set((overrides.forcePaths ?? []).filter((f) => path.startsWith(f.pathPrefix)).flatMap((f) => f.profiles));
+export function detectProfiles(
+  userAgent: string,
+  path: string,
+  profiles: QuirkProfile[],
+  overrides: QuirkOverrides = {},
+): QuirkProfile[] {
+  const forced = new Set(
+    (overrides.forcePaths ?? []).filter((f) => path.startsWith(f.pathPrefix)).flatMap((f) => f.profiles),
+  );
   return profiles.filter(
-    (p) => forced.has(p.id) || p.match.test(userAgent) || (overrides.extraMatchers?.[p.id] ?? []).some((m) => m.test(userAgent)),
+    (p) =>
+      forced.has(p.id) ||
+      p.match.test(userAgent) ||
+      (overrides.extraMatchers?.[p.id] ?? []).some((m) => m.test(userAgent)),
   );
 }
 

@@ -2,7 +2,7 @@
 // applies their request hooks to the headers the core will read.
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../http/env.ts';
-import { type QuirkOverrides, detectProfiles } from './detect.ts';
+import { detectProfiles, type QuirkOverrides } from './detect.ts';
 import type { QuirkProfile } from './profile.ts';
 
 export function quirksMiddleware(profiles: QuirkProfile[], overrides: QuirkOverrides = {}): MiddlewareHandler<AppEnv> {

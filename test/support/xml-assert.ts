@@ -1,7 +1,8 @@
 // Reading multistatus answers in tests: element by element, by href and property.
-import { parseXml } from '../../src/dav/xml/parse.ts';
+
 import { dav } from '../../src/dav/xml/names.ts';
-import { type XmlElement, child, childrenNamed, elements, textOf } from '../../src/dav/xml/tree.ts';
+import { parseXml } from '../../src/dav/xml/parse.ts';
+import { child, childrenNamed, elements, textOf, type XmlElement } from '../../src/dav/xml/tree.ts';
 
 export interface ParsedResponse {
   href: string;
@@ -17,7 +18,11 @@ function statusCode(e: XmlElement | undefined): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-export function parseMultistatus(body: string): { root: XmlElement; responses: ParsedResponse[]; byHref: Map<string, ParsedResponse> } {
+export function parseMultistatus(body: string): {
+  root: XmlElement;
+  responses: ParsedResponse[];
+  byHref: Map<string, ParsedResponse>;
+} {
   const root = parseXml(body);
   if (root.name !== dav('multistatus')) throw new Error(`expected multistatus, got ${root.name}`);
   const responses = childrenNamed(root, dav('response')).map((r) => {
@@ -26,7 +31,12 @@ export function parseMultistatus(body: string): { root: XmlElement; responses: P
       const status = statusCode(child(ps, dav('status'))) ?? 0;
       for (const p of elements(child(ps, dav('prop')) ?? ps)) props.set(p.name, { status, el: p });
     }
-    return { href: textOf(child(r, dav('href')) ?? r).trim(), status: statusCode(child(r, dav('status'))), props, el: r };
+    return {
+      href: textOf(child(r, dav('href')) ?? r).trim(),
+      status: statusCode(child(r, dav('status'))),
+      props,
+      el: r,
+    };
   });
   return { root, responses, byHref: new Map(responses.map((r) => [r.href, r])) };
 }

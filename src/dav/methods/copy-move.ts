@@ -10,7 +10,7 @@ import { directChildren, isParentMissing, type Resolved, resolvePath } from '../
 import type { DavResponse } from '../response.ts';
 import { dav } from '../xml/names.ts';
 import { storeObject } from './put.ts';
-import { type MethodRequest, assertWritable, mapBackendError } from './request.ts';
+import { assertWritable, type MethodRequest, mapBackendError } from './request.ts';
 
 function destinationPath(ctx: DavContext, req: MethodRequest) {
   const header = req.headers.get('destination');
@@ -39,14 +39,29 @@ interface Slot {
   existing: Resolved;
 }
 
-async function slotOf(ctx: DavContext, dest: Resolved): Promise<Slot> {
+async function slotOf(dest: Resolved): Promise<Slot> {
   switch (dest.type) {
     case 'missing':
       if (!dest.parent) throw new DavError(409, undefined, 'destination parent does not exist');
-      return { owner: dest.owner, home: dest.home, id: dest.id, name: dest.name, parent: dest.parent.type === 'collection' ? { backend: dest.parent.backend, info: dest.parent.info } : undefined, existing: dest };
+      return {
+        owner: dest.owner,
+        home: dest.home,
+        id: dest.id,
+        name: dest.name,
+        parent:
+          dest.parent.type === 'collection' ? { backend: dest.parent.backend, info: dest.parent.info } : undefined,
+        existing: dest,
+      };
     case 'object': {
       const ref = dest.collection.ref;
-      return { owner: ref.owner, home: ref.home, id: `${ref.id}/${dest.ref.name}`, name: dest.ref.name, parent: { backend: dest.backend, info: dest.collection }, existing: dest };
+      return {
+        owner: ref.owner,
+        home: ref.home,
+        id: `${ref.id}/${dest.ref.name}`,
+        name: dest.ref.name,
+        parent: { backend: dest.backend, info: dest.collection },
+        existing: dest,
+      };
     }
     case 'collection': {
       const ref = dest.info.ref;
@@ -66,21 +81,39 @@ async function slotOf(ctx: DavContext, dest: Resolved): Promise<Slot> {
 }
 
 async function removeExisting(dest: Resolved): Promise<void> {
-  if (dest.type === 'object') await dest.backend.deleteObject(dest.collection.ref, dest.ref.name, {}).catch(mapBackendError);
+  if (dest.type === 'object')
+    await dest.backend.deleteObject(dest.collection.ref, dest.ref.name, {}).catch(mapBackendError);
   else if (dest.type === 'collection') {
     if (!dest.backend.admin) throw new DavError(403, dav('need-privileges'));
     await dest.backend.admin.deleteCollection(dest.info.ref).catch(mapBackendError);
   }
 }
 
-async function writeCopy(ctx: DavContext, obj: StoredObject, parent: { backend: Backend; info: CollectionInfo }, name: string): Promise<void> {
-  await storeObject(ctx, { backend: parent.backend, collection: parent.info, name, currentEtag: undefined }, obj.body, obj.contentType, {});
+async function writeCopy(
+  ctx: DavContext,
+  obj: StoredObject,
+  parent: { backend: Backend; info: CollectionInfo },
+  name: string,
+): Promise<void> {
+  await storeObject(
+    ctx,
+    { backend: parent.backend, collection: parent.info, name, currentEtag: undefined },
+    obj.body,
+    obj.contentType,
+    {},
+  );
   if (Object.keys(obj.deadProps).length && parent.backend.patchObjectProps) {
     await parent.backend.patchObjectProps(parent.info.ref, name, obj.deadProps).catch(mapBackendError);
   }
 }
 
-async function copyCollectionTree(ctx: DavContext, backend: Backend, src: CollectionInfo, destRef: CollectionRef, depth0: boolean): Promise<void> {
+async function copyCollectionTree(
+  ctx: DavContext,
+  backend: Backend,
+  src: CollectionInfo,
+  destRef: CollectionRef,
+  depth0: boolean,
+): Promise<void> {
   if (!backend.admin) throw new DavError(403, dav('need-privileges'));
   const { ref: _r, kind, deadProps, readonly: _ro, ...attrs } = src;
   const created = await backend.admin.createCollection(destRef, kind, { ...attrs, deadProps }).catch(mapBackendError);
@@ -88,7 +121,8 @@ async function copyCollectionTree(ctx: DavContext, backend: Backend, src: Collec
   const names: string[] = [];
   for await (const o of backend.listObjects(src.ref)) names.push(o.name);
   for (let i = 0; i < names.length; i += 100) {
-    for (const obj of await backend.getObjects(src.ref, names.slice(i, i + 100))) await writeCopy(ctx, obj, { backend, info: created }, obj.name);
+    for (const obj of await backend.getObjects(src.ref, names.slice(i, i + 100)))
+      await writeCopy(ctx, obj, { backend, info: created }, obj.name);
   }
   const all = await backend.listCollections(src.ref.owner, src.ref.home);
   for (const c of directChildren(all, src.ref.id)) {
@@ -102,7 +136,8 @@ export async function copyMove(ctx: DavContext, req: MethodRequest): Promise<Dav
   const destPath = destinationPath(ctx, req);
   const src = await resolvePath(ctx, req.path);
   if (src.type === 'missing') throw new DavError(404);
-  if (src.type !== 'object' && src.type !== 'collection') throw new DavError(403, dav('need-privileges'), 'cannot copy this resource');
+  if (src.type !== 'object' && src.type !== 'collection')
+    throw new DavError(403, dav('need-privileges'), 'cannot copy this resource');
   if (move) assertWritable(src);
   let dest: Resolved;
   try {
@@ -111,7 +146,7 @@ export async function copyMove(ctx: DavContext, req: MethodRequest): Promise<Dav
     if (isParentMissing(e)) throw new DavError(409, undefined, 'destination parent does not exist');
     throw e;
   }
-  const slot = await slotOf(ctx, dest);
+  const slot = await slotOf(dest);
   const existed = dest.type !== 'missing';
   const overwrite = (req.headers.get('overwrite') ?? 'T').trim().toUpperCase() !== 'F';
   if (existed && !overwrite) throw new DavError(412, undefined, 'destination exists and Overwrite is F');
@@ -126,7 +161,8 @@ export async function copyMove(ctx: DavContext, req: MethodRequest): Promise<Dav
     const [obj] = await src.backend.getObjects(srcRef, [src.ref.name]).catch(mapBackendError);
     if (!obj) throw new DavError(404);
     const parent = slot.parent;
-    const sameCollection = parent.backend === src.backend && parent.info.ref.id === srcRef.id && parent.info.ref.home === srcRef.home;
+    const sameCollection =
+      parent.backend === src.backend && parent.info.ref.id === srcRef.id && parent.info.ref.home === srcRef.home;
     await removeExisting(dest);
     if (move && sameCollection) {
       // A rename inside one collection: the copy would clash on UID with its own source, so remove the
@@ -135,7 +171,9 @@ export async function copyMove(ctx: DavContext, req: MethodRequest): Promise<Dav
       try {
         await writeCopy(ctx, obj, parent, slot.name);
       } catch (e) {
-        await src.backend.putObject(srcRef, obj.name, { body: obj.body, contentType: obj.contentType }, {}).catch(() => undefined);
+        await src.backend
+          .putObject(srcRef, obj.name, { body: obj.body, contentType: obj.contentType }, {})
+          .catch(() => undefined);
         throw e;
       }
     } else {
@@ -147,8 +185,10 @@ export async function copyMove(ctx: DavContext, req: MethodRequest): Promise<Dav
 
   // Collections.
   const srcRef = src.info.ref;
-  if (slot.parent && slot.parent.info.kind !== 'plain') throw new DavError(403, undefined, 'collections cannot be nested in calendar or address book collections');
-  if (slot.home !== srcRef.home || slot.owner !== srcRef.owner) throw new DavError(403, undefined, 'collections move only within one home');
+  if (slot.parent && slot.parent.info.kind !== 'plain')
+    throw new DavError(403, undefined, 'collections cannot be nested in calendar or address book collections');
+  if (slot.home !== srcRef.home || slot.owner !== srcRef.owner)
+    throw new DavError(403, undefined, 'collections move only within one home');
   if (slot.id === srcRef.id) throw new DavError(403, undefined, 'source and destination are the same');
   if (slot.id.startsWith(`${srcRef.id}/`)) throw new DavError(403, undefined, 'cannot copy a collection into itself');
   await removeExisting(dest);

@@ -4,7 +4,7 @@ import { DavError } from '../dav-error.ts';
 import { resolveExisting } from '../resolve.ts';
 import type { DavResponse } from '../response.ts';
 import { dav } from '../xml/names.ts';
-import { type MethodRequest, assertWritable, mapBackendError, writePreconditions } from './request.ts';
+import { assertWritable, type MethodRequest, mapBackendError, writePreconditions } from './request.ts';
 
 export async function del(ctx: DavContext, req: MethodRequest): Promise<DavResponse> {
   if (req.url.hash || req.url.href.includes('#')) throw new DavError(400, undefined, 'fragment in Request-URI');

@@ -7,9 +7,9 @@ import { isParentMissing, resolvePath } from '../resolve.ts';
 import type { MissingTarget } from '../resource.ts';
 import type { DavResponse } from '../response.ts';
 import { caldav, carddav, dav } from '../xml/names.ts';
-import { child, elements, el, type XmlElement } from '../xml/tree.ts';
+import { child, el, elements, type XmlElement } from '../xml/tree.ts';
 import { planPatch } from './proppatch.ts';
-import { type MethodRequest, bodyText, mapBackendError, xmlBody } from './request.ts';
+import { bodyText, type MethodRequest, mapBackendError, xmlBody } from './request.ts';
 
 async function missingTarget(ctx: DavContext, req: MethodRequest): Promise<MissingTarget> {
   try {
@@ -34,15 +34,31 @@ function kindFromResourcetype(rt: XmlElement | undefined): CollectionKind {
 
 function checkLocation(kind: CollectionKind, home: HomeKind, target: MissingTarget): void {
   if (target.parent?.type === 'collection' && target.parent.info.kind !== 'plain') {
-    throw new DavError(403, kind === 'calendar' ? caldav('calendar-collection-location-ok') : dav('valid-resourcetype'), 'collections cannot be nested in calendar or address book collections');
+    throw new DavError(
+      403,
+      kind === 'calendar' ? caldav('calendar-collection-location-ok') : dav('valid-resourcetype'),
+      'collections cannot be nested in calendar or address book collections',
+    );
   }
-  if (kind === 'calendar' && home !== 'calendars') throw new DavError(403, caldav('calendar-collection-location-ok'), 'calendars live in the calendar home');
-  if (kind === 'addressbook' && home !== 'addressbooks') throw new DavError(403, carddav('addressbook-collection-location-ok'), 'address books live in the address book home');
+  if (kind === 'calendar' && home !== 'calendars')
+    throw new DavError(403, caldav('calendar-collection-location-ok'), 'calendars live in the calendar home');
+  if (kind === 'addressbook' && home !== 'addressbooks')
+    throw new DavError(
+      403,
+      carddav('addressbook-collection-location-ok'),
+      'address books live in the address book home',
+    );
 }
 
-async function create(ctx: DavContext, target: MissingTarget, kind: CollectionKind, patch: CollectionPatch): Promise<DavResponse> {
+async function create(
+  ctx: DavContext,
+  target: MissingTarget,
+  kind: CollectionKind,
+  patch: CollectionPatch,
+): Promise<DavResponse> {
   const backend = ctx.backends.forHome(target.owner, target.home);
-  if (!backend.admin || backend.readonly) throw new DavError(403, dav('need-privileges'), 'collections cannot be created here');
+  if (!backend.admin || backend.readonly)
+    throw new DavError(403, dav('need-privileges'), 'collections cannot be created here');
   if (kind === 'calendar' && !patch.components) patch.components = ['VEVENT', 'VTODO'];
   try {
     await backend.admin.createCollection({ owner: target.owner, home: target.home, id: target.id }, kind, patch);
@@ -53,15 +69,31 @@ async function create(ctx: DavContext, target: MissingTarget, kind: CollectionKi
 }
 
 /** Applies the property part of an extended MKCOL/MKCALENDAR; failures become a 403 with per-prop statuses (RFC 5689 §3). */
-function propsFromSet(ctx: DavContext, target: MissingTarget, kind: CollectionKind, set: XmlElement[], responseRoot: XmlElement['name']): { patch: CollectionPatch } | { response: DavResponse } {
-  const fake = { type: 'collection', info: { ref: { owner: target.owner, home: target.home, id: target.id }, kind, deadProps: {} }, backend: ctx.backends.forHome(target.owner, target.home) } as const;
+function propsFromSet(
+  ctx: DavContext,
+  target: MissingTarget,
+  kind: CollectionKind,
+  set: XmlElement[],
+  responseRoot: XmlElement['name'],
+): { patch: CollectionPatch } | { response: DavResponse } {
+  const fake = {
+    type: 'collection',
+    info: { ref: { owner: target.owner, home: target.home, id: target.id }, kind, deadProps: {} },
+    backend: ctx.backends.forHome(target.owner, target.home),
+  } as const;
   const props = set.filter((p) => p.name !== dav('resourcetype'));
-  const { patch, failures } = planPatch(ctx, fake, props.map((prop) => ({ prop, remove: false })));
+  const { patch, failures } = planPatch(
+    ctx,
+    fake,
+    props.map((prop) => ({ prop, remove: false })),
+  );
   if (failures.size === 0) return { patch };
   const statusOf = (p: XmlElement): number => failures.get(p)?.status ?? 424;
   const groups = new Map<number, XmlElement[]>();
   for (const p of props) groups.set(statusOf(p), [...(groups.get(statusOf(p)) ?? []), el(p.name)]);
-  const propstats = [...groups].map(([status, ps]) => el(dav('propstat'), [el(dav('prop'), ps), el(dav('status'), [`HTTP/1.1 ${status}`])]));
+  const propstats = [...groups].map(([status, ps]) =>
+    el(dav('propstat'), [el(dav('prop'), ps), el(dav('status'), [`HTTP/1.1 ${status}`])]),
+  );
   return { response: { status: 403, body: el(responseRoot, propstats) } };
 }
 
@@ -75,7 +107,13 @@ export async function mkcol(ctx: DavContext, req: MethodRequest): Promise<DavRes
   let patch: CollectionPatch = {};
   if (root) {
     if (root.name !== dav('mkcol')) throw new DavError(415, undefined, 'expected DAV:mkcol');
-    const set = elements(root).filter((e) => e.name === dav('set')).flatMap((s) => elements(s).filter((p) => p.name === dav('prop')).flatMap(elements));
+    const set = elements(root)
+      .filter((e) => e.name === dav('set'))
+      .flatMap((s) =>
+        elements(s)
+          .filter((p) => p.name === dav('prop'))
+          .flatMap(elements),
+      );
     kind = kindFromResourcetype(set.find((p) => p.name === dav('resourcetype')));
     checkLocation(kind, target.home, target);
     const r = propsFromSet(ctx, target, kind, set, dav('mkcol-response'));
@@ -93,7 +131,11 @@ export async function mkcalendar(ctx: DavContext, req: MethodRequest): Promise<D
   let patch: CollectionPatch;
   if (ctx.hooks.parseMkcalendar) patch = ctx.hooks.parseMkcalendar(ctx, root);
   else {
-    const set = root ? elements(root).filter((e) => e.name === dav('set')).flatMap((s) => elements(child(s, dav('prop')) ?? s)) : [];
+    const set = root
+      ? elements(root)
+          .filter((e) => e.name === dav('set'))
+          .flatMap((s) => elements(child(s, dav('prop')) ?? s))
+      : [];
     const r = propsFromSet(ctx, target, 'calendar', set, caldav('mkcalendar-response'));
     if ('response' in r) return r.response;
     patch = r.patch;

@@ -3,7 +3,8 @@
 import type { DavResponse } from '../response.ts';
 
 export const DAV_COMPLIANCE = '1, 3, access-control, calendar-access, addressbook, extended-mkcol';
-export const ALLOWED_METHODS = 'OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, MKCALENDAR, COPY, MOVE, REPORT';
+export const ALLOWED_METHODS =
+  'OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, MKCALENDAR, COPY, MOVE, REPORT';
 
 export function options(): DavResponse {
   return { status: 200, headers: { DAV: DAV_COMPLIANCE, Allow: ALLOWED_METHODS, 'Content-Length': '0' } };

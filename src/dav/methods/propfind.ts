@@ -8,7 +8,7 @@ import { directChildren, resolveExisting } from '../resolve.ts';
 import type { Resource } from '../resource.ts';
 import type { DavResponse } from '../response.ts';
 import { dav } from '../xml/names.ts';
-import { child, type XmlElement, elements } from '../xml/tree.ts';
+import { child, elements, type XmlElement } from '../xml/tree.ts';
 import { type MethodRequest, mapBackendError, xmlBody } from './request.ts';
 
 export function parsePropRequest(root: XmlElement | undefined): PropRequest {
@@ -28,7 +28,11 @@ export function parsePropRequest(root: XmlElement | undefined): PropRequest {
 export async function childrenOf(ctx: DavContext, res: Resource): Promise<Resource[]> {
   switch (res.type) {
     case 'root':
-      return [{ type: 'principals' }, { type: 'home', home: 'calendars', user: ctx.user }, { type: 'home', home: 'addressbooks', user: ctx.user }];
+      return [
+        { type: 'principals' },
+        { type: 'home', home: 'calendars', user: ctx.user },
+        { type: 'home', home: 'addressbooks', user: ctx.user },
+      ];
     case 'principals':
       return [{ type: 'principal', user: ctx.user }];
     case 'home-root':
@@ -49,7 +53,8 @@ export async function childrenOf(ctx: DavContext, res: Resource): Promise<Resour
         }
         if (res.info.kind === 'plain') {
           const all = await res.backend.listCollections(res.info.ref.owner, res.info.ref.home);
-          for (const info of directChildren(all, res.info.ref.id)) out.push({ type: 'collection', info, backend: res.backend });
+          for (const info of directChildren(all, res.info.ref.id))
+            out.push({ type: 'collection', info, backend: res.backend });
         }
       } catch (e) {
         mapBackendError(e);
@@ -60,7 +65,8 @@ export async function childrenOf(ctx: DavContext, res: Resource): Promise<Resour
 }
 
 export async function propfind(ctx: DavContext, req: MethodRequest, hrefOverride?: string): Promise<DavResponse> {
-  if (ctx.depth === 'infinity') throw new DavError(403, dav('propfind-finite-depth'), 'Depth: infinity is not supported');
+  if (ctx.depth === 'infinity')
+    throw new DavError(403, dav('propfind-finite-depth'), 'Depth: infinity is not supported');
   const request = parsePropRequest(xmlBody(req));
   const target = await resolveExisting(ctx, req.path);
   const resources: Resource[] = [target];

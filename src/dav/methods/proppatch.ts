@@ -8,8 +8,8 @@ import { resolveExisting } from '../resolve.ts';
 import type { Resource } from '../resource.ts';
 import type { DavResponse } from '../response.ts';
 import { dav } from '../xml/names.ts';
-import { type XmlElement, el, elements } from '../xml/tree.ts';
-import { type MethodRequest, assertWritable, mapBackendError, xmlBody } from './request.ts';
+import { el, elements, type XmlElement } from '../xml/tree.ts';
+import { assertWritable, type MethodRequest, mapBackendError, xmlBody } from './request.ts';
 
 interface Instruction {
   prop: XmlElement;
@@ -100,7 +100,10 @@ export async function proppatch(ctx: DavContext, req: MethodRequest): Promise<Da
       const status = failures.get(i.prop)?.status ?? 424;
       groups.set(status, [...(groups.get(status) ?? []), names(i)]);
     }
-    const response = propstatResponse(href, [...groups].map(([status, props]) => ({ status, props })));
+    const response = propstatResponse(
+      href,
+      [...groups].map(([status, props]) => ({ status, props })),
+    );
     return { status: 207, body: el(dav('multistatus'), [response]) };
   }
   if (instructions.length > 0) await applyPatch(res, patch);

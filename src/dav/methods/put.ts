@@ -1,15 +1,16 @@
 // RFC 4918 §9.7 PUT; RFC 4791 §5.3.2 and RFC 6352 §6.3.2 for calendar and address objects:
 // validated before the backend sees them; the ETag is returned only when the stored bytes equal
 // the bytes sent (RFC 4791 §5.3.4), so clients re-fetch repaired objects.
-import type { CollectionInfo } from '../../backend/types.ts';
-import { BackendError } from '../../backend/port.ts';
+
 import type { Backend } from '../../backend/port.ts';
+import { BackendError } from '../../backend/port.ts';
+import type { CollectionInfo } from '../../backend/types.ts';
 import type { DavContext } from '../context.ts';
 import { DavError } from '../dav-error.ts';
 import { isParentMissing, resolvePath } from '../resolve.ts';
 import type { DavResponse } from '../response.ts';
 import { dav } from '../xml/names.ts';
-import { type MethodRequest, assertWritable, mapBackendError, writePreconditions } from './request.ts';
+import { assertWritable, type MethodRequest, mapBackendError, writePreconditions } from './request.ts';
 
 export interface StoreTarget {
   backend: Backend;
@@ -21,7 +22,13 @@ export interface StoreTarget {
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === b.byteLength && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+  return (
+    a.byteLength === b.byteLength &&
+    Buffer.compare(
+      Buffer.from(a.buffer, a.byteOffset, a.byteLength),
+      Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+    ) === 0
+  );
 }
 
 /**
@@ -59,7 +66,12 @@ export async function storeObject(
     type = ctx.hooks.contentTypes[collection.kind] ?? type;
   }
   try {
-    const r = await backend.putObject(collection.ref, name, { body: stored, contentType: type, uid, componentType }, pre);
+    const r = await backend.putObject(
+      collection.ref,
+      name,
+      { body: stored, contentType: type, uid, componentType },
+      pre,
+    );
     return { ...r, exact: sameBytes(stored, body) };
   } catch (e) {
     if (e instanceof BackendError && e.code === 'conflict' && e.conflictName !== undefined) {
@@ -78,7 +90,13 @@ export async function put(ctx: DavContext, req: MethodRequest): Promise<DavRespo
     const r = await resolvePath(ctx, req.path);
     if (r.type === 'object') {
       assertWritable(r);
-      target = { backend: r.backend, collection: r.collection, name: r.ref.name, currentEtag: r.ref.etag, current: r.object?.body };
+      target = {
+        backend: r.backend,
+        collection: r.collection,
+        name: r.ref.name,
+        currentEtag: r.ref.etag,
+        current: r.object?.body,
+      };
     } else if (r.type === 'missing' && r.parent?.type === 'collection') {
       target = { backend: r.parent.backend, collection: r.parent.info, name: r.name, currentEtag: undefined };
     } else if (r.type === 'missing') {
@@ -93,7 +111,9 @@ export async function put(ctx: DavContext, req: MethodRequest): Promise<DavRespo
   const pre = writePreconditions(req.headers, target.currentEtag);
   if (pre.ifNoneMatchAny && target.currentEtag !== undefined) throw new DavError(412, undefined, 'resource exists');
   const contentType = req.headers.get('content-type') ?? undefined;
-  const existing = target.current ? { href: ctx.hrefs.object(target.collection.ref, target.name), body: target.current } : undefined;
+  const existing = target.current
+    ? { href: ctx.hrefs.object(target.collection.ref, target.name), body: target.current }
+    : undefined;
   const r = await storeObject(ctx, target, req.body, contentType, pre, existing);
   const headers: Record<string, string> = {};
   if (r.exact) headers.ETag = `"${r.etag}"`;

@@ -13,7 +13,8 @@ export async function report(ctx: DavContext, req: MethodRequest): Promise<DavRe
   for (const q of ctx.quirks) if (q.query) body = q.query(body);
   const target = await resolveExisting(ctx, req.path);
   const handler = ctx.reports.get(body.name);
-  if (!handler || !handler.appliesTo(target)) throw new DavError(403, dav('supported-report'), `report ${body.name} is not supported here`);
+  if (!handler?.appliesTo(target))
+    throw new DavError(403, dav('supported-report'), `report ${body.name} is not supported here`);
   const query = handler.parse(ctx, body);
   return handler.run(ctx, target, query).catch(mapBackendError);
 }

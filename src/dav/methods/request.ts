@@ -5,8 +5,8 @@ import type { Depth } from '../context.ts';
 import { BackendUnavailableError, DavError } from '../dav-error.ts';
 import type { DavPath } from '../path.ts';
 import type { Resource } from '../resource.ts';
-import { parseXml } from '../xml/parse.ts';
 import { dav } from '../xml/names.ts';
+import { parseXml } from '../xml/parse.ts';
 import type { XmlElement } from '../xml/tree.ts';
 
 export interface MethodRequest {
@@ -50,7 +50,8 @@ export function writePreconditions(headers: Headers, currentEtag: string | undef
       pre.ifMatch = currentEtag;
     } else {
       const tags = ifMatch.split(',').map(unquote);
-      if (currentEtag === undefined || !tags.includes(currentEtag)) throw new DavError(412, undefined, 'If-Match failed');
+      if (currentEtag === undefined || !tags.includes(currentEtag))
+        throw new DavError(412, undefined, 'If-Match failed');
       pre.ifMatch = currentEtag;
     }
   }

@@ -3,7 +3,7 @@
 import type { DavContext } from '../context.ts';
 import type { Resource } from '../resource.ts';
 import { dav } from '../xml/names.ts';
-import { type XmlNode, el } from '../xml/tree.ts';
+import { el, type XmlNode } from '../xml/tree.ts';
 import type { PropertyDef } from './registry.ts';
 
 const any = (): boolean => true;

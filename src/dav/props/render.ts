@@ -3,7 +3,7 @@
 import type { DavContext } from '../context.ts';
 import { hrefOf, propstatResponse } from '../multistatus.ts';
 import type { ObjectResource, Resource } from '../resource.ts';
-import { type XmlElement, el } from '../xml/tree.ts';
+import { el, type XmlElement } from '../xml/tree.ts';
 
 export type PropRequest =
   | { kind: 'prop'; props: XmlElement[] }
@@ -54,11 +54,7 @@ export function needsBody(ctx: DavContext, req: PropRequest, resources: Resource
 }
 
 /** One `<D:response>` per resource. Resources whose object vanished meanwhile are reported 404. */
-export async function renderResponses(
-  ctx: DavContext,
-  resources: Resource[],
-  req: PropRequest,
-): Promise<XmlElement[]> {
+export async function renderResponses(ctx: DavContext, resources: Resource[], req: PropRequest): Promise<XmlElement[]> {
   if (needsBody(ctx, req, resources)) await loadBodies(resources);
   const out: XmlElement[] = [];
   for (const res of resources) out.push(await renderOne(ctx, res, req));
@@ -92,8 +88,7 @@ async function renderOne(ctx: DavContext, res: Resource, req: PropRequest): Prom
       // allprop lists the properties that exist (RFC 4918 §9.1); only asked-for ones are 404.
       if (value === undefined) {
         if (req.kind === 'prop' || included.has(w.name)) missing.push(el(w.name));
-      }
-      else {
+      } else {
         let prop = el(w.name, value);
         for (const q of ctx.quirks) if (q.property) prop = q.property(w.name, prop);
         found.push(prop);

@@ -10,5 +10,6 @@ export const syncProperties: PropertyDef[] = [dav('sync-token'), calserver('getc
   protected: true,
   allprop: false,
   appliesTo: isCollection,
-  get: async (ctx, res) => (res.type === 'collection' ? [await currentSyncToken(ctx, res.backend, res.info)] : undefined),
+  get: async (ctx, res) =>
+    res.type === 'collection' ? [await currentSyncToken(ctx, res.backend, res.info)] : undefined,
 }));

@@ -2,7 +2,7 @@
 import type { DavContext } from '../context.ts';
 import type { Resource } from '../resource.ts';
 import { caldav, carddav, dav } from '../xml/names.ts';
-import { type XmlNode, el } from '../xml/tree.ts';
+import { el, type XmlNode } from '../xml/tree.ts';
 import type { PropertyDef } from './registry.ts';
 
 const any = (): boolean => true;
@@ -38,7 +38,9 @@ export const webdavProperties: PropertyDef[] = [
     allprop: true,
     appliesTo: (r) => r.type === 'principal' || r.type === 'collection',
     get: displayname,
-    toPatch: (_ctx, _res, value) => ({ displayName: value ? value.children.filter((c) => typeof c === 'string').join('') : null }),
+    toPatch: (_ctx, _res, value) => ({
+      displayName: value ? value.children.filter((c) => typeof c === 'string').join('') : null,
+    }),
   },
   {
     name: dav('getetag'),

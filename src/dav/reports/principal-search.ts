@@ -4,9 +4,9 @@ import { DavError } from '../dav-error.ts';
 import { multistatus } from '../multistatus.ts';
 import { renderResponses } from '../props/render.ts';
 import type { Resource } from '../resource.ts';
+import type { ClarkName } from '../xml/names.ts';
 import { caldav, dav } from '../xml/names.ts';
 import { child, childrenNamed, el, elements, textOf } from '../xml/tree.ts';
-import type { ClarkName } from '../xml/names.ts';
 import type { ReportHandler } from './registry.ts';
 
 const SEARCHABLE: { name: ClarkName; description: string }[] = [
@@ -14,7 +14,8 @@ const SEARCHABLE: { name: ClarkName; description: string }[] = [
   { name: caldav('calendar-user-address-set'), description: 'Calendar user address' },
 ];
 
-const onPrincipals = (r: Resource): boolean => r.type === 'principals' || r.type === 'principal' || r.type === 'root' || r.type === 'home';
+const onPrincipals = (r: Resource): boolean =>
+  r.type === 'principals' || r.type === 'principal' || r.type === 'root' || r.type === 'home';
 
 interface SearchQuery {
   anyof: boolean;
@@ -56,7 +57,10 @@ export const principalSearchPropertySetReport: ReportHandler<null> = {
     const body = el(
       dav('principal-search-property-set'),
       SEARCHABLE.map((s) =>
-        el(dav('principal-search-property'), [el(dav('prop'), [el(s.name)]), el(dav('description'), [s.description], { '{http://www.w3.org/XML/1998/namespace}lang': 'en' })]),
+        el(dav('principal-search-property'), [
+          el(dav('prop'), [el(s.name)]),
+          el(dav('description'), [s.description], { '{http://www.w3.org/XML/1998/namespace}lang': 'en' }),
+        ]),
       ),
     );
     return { status: 200, body };

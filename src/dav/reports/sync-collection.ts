@@ -3,10 +3,10 @@
 import type { DavContext } from '../context.ts';
 import { DavError } from '../dav-error.ts';
 import { hrefOf, multistatus, statusResponse } from '../multistatus.ts';
-import { type PropRequest, loadBodies, needsBody as needsBodyFor, renderResponses } from '../props/render.ts';
+import { loadBodies, needsBody as needsBodyFor, type PropRequest, renderResponses } from '../props/render.ts';
+import type { ObjectResource, Resource } from '../resource.ts';
 import { changesFor } from '../sync/changes.ts';
 import { decodeToken } from '../sync/token.ts';
-import type { ObjectResource, Resource } from '../resource.ts';
 import { dav } from '../xml/names.ts';
 import { child, el, elements, textOf } from '../xml/tree.ts';
 import type { ReportHandler } from './registry.ts';
@@ -24,7 +24,8 @@ export const syncCollectionReport: ReportHandler<SyncQuery> = {
     const token = textOf(child(body, dav('sync-token')) ?? el(dav('sync-token'))).trim();
     const level = child(body, dav('sync-level'));
     // Apple omits sync-level (quirks.md); treat absence as 1. Infinite is not offered (§3.3).
-    if (level && textOf(level).trim() !== '1') throw new DavError(403, dav('sync-traversal-supported'), 'only sync-level 1');
+    if (level && textOf(level).trim() !== '1')
+      throw new DavError(403, dav('sync-traversal-supported'), 'only sync-level 1');
     let limit: number | undefined;
     const lim = child(body, dav('limit'));
     if (lim) {
@@ -39,15 +40,25 @@ export const syncCollectionReport: ReportHandler<SyncQuery> = {
     if (target.type !== 'collection') throw new DavError(403, dav('supported-report'));
     const cursor = q.token === '' ? undefined : decodeToken(q.token);
     const delta = await changesFor(ctx, target.backend, target.info, cursor, q.limit);
-    const changed: ObjectResource[] = delta.changed.map((ref) => ({ type: 'object', collection: target.info, backend: target.backend, ref }));
+    const changed: ObjectResource[] = delta.changed.map((ref) => ({
+      type: 'object',
+      collection: target.info,
+      backend: target.backend,
+      ref,
+    }));
     const needsBody = needsBodyFor(ctx, q.props, changed);
     if (needsBody) await loadBodies(changed);
     const present = needsBody ? changed.filter((r) => r.object) : changed;
     const vanished = needsBody ? changed.filter((r) => !r.object).map((r) => r.ref.name) : [];
     const responses = await renderResponses(ctx, present, q.props);
-    for (const name of [...delta.deleted, ...vanished]) responses.push(statusResponse(ctx.hrefs.object(target.info.ref, name), 404));
-    if (delta.truncated) responses.push(statusResponse(hrefOf(ctx.hrefs, target), 507, [el(dav('error'), [el(dav('number-of-matches-within-limits'))])]));
+    for (const name of [...delta.deleted, ...vanished])
+      responses.push(statusResponse(ctx.hrefs.object(target.info.ref, name), 404));
+    if (delta.truncated)
+      responses.push(
+        statusResponse(hrefOf(ctx.hrefs, target), 507, [
+          el(dav('error'), [el(dav('number-of-matches-within-limits'))]),
+        ]),
+      );
     return multistatus(responses, [el(dav('sync-token'), [delta.token])]);
   },
 };
-

@@ -4,7 +4,7 @@ import type { Backend } from '../../backend/port.ts';
 import { snapshotChangesSince, snapshotCurrentToken } from '../../backend/snapshot-sync.ts';
 import type { ChangeSet, CollectionInfo, ObjectRef } from '../../backend/types.ts';
 import type { DavContext } from '../context.ts';
-import { type SyncCursor, encodeToken, invalidSyncToken } from './token.ts';
+import { encodeToken, invalidSyncToken, type SyncCursor } from './token.ts';
 
 interface Feed {
   since(token: string | null): Promise<ChangeSet | 'invalid-token'>;

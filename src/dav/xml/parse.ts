@@ -59,7 +59,8 @@ function convert(raw: RawNode, parentScope: Map<string, string>, depth: number):
   for (const [k, v] of Object.entries(rawAttrs)) {
     if (k === 'xmlns' || k.startsWith('xmlns:')) {
       // Namespaces in XML 1.0 §2.2: a prefix may not be bound to the empty namespace name.
-      if (k !== 'xmlns' && v === '') throw new DavError(400, undefined, `prefix ${k.slice(6)} bound to an empty namespace`);
+      if (k !== 'xmlns' && v === '')
+        throw new DavError(400, undefined, `prefix ${k.slice(6)} bound to an empty namespace`);
       if (scope === parentScope) scope = new Map(parentScope);
       scope.set(k === 'xmlns' ? '' : k.slice(6), decodeEntities(v));
     }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { QuirkProfile } from '../../../src/quirks/profile.ts';
-import { ICS, createTestApp } from '../../support/app.ts';
+import { createTestApp, ICS } from '../../support/app.ts';
 import { parseMultistatus } from '../../support/xml-assert.ts';
 
 const probe: QuirkProfile = {
@@ -17,7 +17,8 @@ const probe: QuirkProfile = {
     if (req.method === 'PROPFIND' && headers.get('depth') === '0') headers.set('Depth', '1');
     return { ...req, headers };
   },
-  property: (name, value) => (name === '{DAV:}displayname' ? { ...value, children: ['[probe] ', ...value.children] } : value),
+  property: (name, value) =>
+    name === '{DAV:}displayname' ? { ...value, children: ['[probe] ', ...value.children] } : value,
   payloadIn: (_type, body) => body.replace('SUMMARY:in', 'SUMMARY:rewritten-in'),
   payloadOut: (_type, body) => body.replace('SUMMARY:', 'SUMMARY:out-'),
   response: (res) => {
@@ -53,7 +54,10 @@ describe('quirk hooks', () => {
 
   it('payload hooks rewrite the body on the way in and out; a rewritten GET carries no ETag', async () => {
     const t = await createTestApp({ profiles: [probe] });
-    const put = await t.request('PUT', `${CAL}q.ics`, { body: ICS('q', 'in'), headers: { 'Content-Type': 'text/calendar', ...UA } });
+    const put = await t.request('PUT', `${CAL}q.ics`, {
+      body: ICS('q', 'in'),
+      headers: { 'Content-Type': 'text/calendar', ...UA },
+    });
     assert.equal(put.status, 201);
     assert.equal(put.headers.get('etag'), null, 'stored bytes differ from the bytes sent');
     const plain = await t.request('GET', `${CAL}q.ics`);

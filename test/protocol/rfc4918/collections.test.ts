@@ -1,7 +1,7 @@
 // RFC 4918 §9.3 MKCOL, RFC 5689 extended MKCOL, RFC 4791 §5.3.1 MKCALENDAR, §9.8/§9.9 COPY and MOVE.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ICS, createTestApp } from '../../support/app.ts';
+import { createTestApp, ICS } from '../../support/app.ts';
 import { parseMultistatus } from '../../support/xml-assert.ts';
 
 const HOME = '/dav/calendars/alice';
@@ -22,7 +22,10 @@ describe('RFC 4918 §9.3 MKCOL', () => {
     const body = `<?xml version="1.0"?><d:mkcol xmlns:d="DAV:" xmlns:card="urn:ietf:params:xml:ns:carddav"><d:set><d:prop><d:resourcetype><d:collection/><card:addressbook/></d:resourcetype><d:displayname>Work</d:displayname></d:prop></d:set></d:mkcol>`;
     const r = await t.request('MKCOL', '/dav/addressbooks/alice/work/', { body });
     assert.equal(r.status, 201);
-    const pf = await t.request('PROPFIND', '/dav/addressbooks/alice/work/', { headers: { Depth: '0' }, body: `<?xml version="1.0"?><propfind xmlns="DAV:"><prop><resourcetype/><displayname/></prop></propfind>` });
+    const pf = await t.request('PROPFIND', '/dav/addressbooks/alice/work/', {
+      headers: { Depth: '0' },
+      body: `<?xml version="1.0"?><propfind xmlns="DAV:"><prop><resourcetype/><displayname/></prop></propfind>`,
+    });
     assert.match(pf.text, /<card:addressbook\/>/);
     assert.match(pf.text, /Work/);
   });
@@ -35,7 +38,10 @@ describe('RFC 4918 §9.3 MKCOL', () => {
     assert.equal(r.status, 201);
     const nested = await t.request('MKCALENDAR', `${HOME}/work/inner/`);
     assert.equal(nested.status, 403);
-    const pf = await t.request('PROPFIND', `${HOME}/`, { headers: { Depth: '1' }, body: `<?xml version="1.0"?><propfind xmlns="DAV:"><prop><displayname/></prop></propfind>` });
+    const pf = await t.request('PROPFIND', `${HOME}/`, {
+      headers: { Depth: '1' },
+      body: `<?xml version="1.0"?><propfind xmlns="DAV:"><prop><displayname/></prop></propfind>`,
+    });
     assert.ok(parseMultistatus(pf.text).byHref.has(`${HOME}/work/`));
   });
 
@@ -53,10 +59,14 @@ describe('RFC 4918 §9.8 COPY / §9.9 MOVE', () => {
     const t = await createTestApp();
     await t.request('MKCALENDAR', `${HOME}/other/`);
     await t.request('PUT', `${HOME}/calendar/a.ics`, { body: ICS('a'), headers: { 'Content-Type': 'text/calendar' } });
-    const c = await t.request('COPY', `${HOME}/calendar/a.ics`, { headers: { Destination: `http://localhost${HOME}/other/a.ics` } });
+    const c = await t.request('COPY', `${HOME}/calendar/a.ics`, {
+      headers: { Destination: `http://localhost${HOME}/other/a.ics` },
+    });
     assert.equal(c.status, 201);
     assert.equal((await t.request('GET', `${HOME}/other/a.ics`)).text, ICS('a'));
-    const again = await t.request('COPY', `${HOME}/calendar/a.ics`, { headers: { Destination: `${HOME}/other/a.ics`, Overwrite: 'F' } });
+    const again = await t.request('COPY', `${HOME}/calendar/a.ics`, {
+      headers: { Destination: `${HOME}/other/a.ics`, Overwrite: 'F' },
+    });
     assert.equal(again.status, 412);
     const over = await t.request('COPY', `${HOME}/calendar/a.ics`, { headers: { Destination: `${HOME}/other/a.ics` } });
     assert.equal(over.status, 204);
@@ -66,9 +76,16 @@ describe('RFC 4918 §9.8 COPY / §9.9 MOVE', () => {
     const t = await createTestApp();
     await t.request('MKCALENDAR', `${HOME}/other/`);
     await t.request('PUT', `${HOME}/calendar/m.ics`, { body: ICS('m'), headers: { 'Content-Type': 'text/calendar' } });
-    assert.equal((await t.request('MOVE', `${HOME}/calendar/m.ics`, { headers: { Destination: `${HOME}/other/m.ics` } })).status, 201);
+    assert.equal(
+      (await t.request('MOVE', `${HOME}/calendar/m.ics`, { headers: { Destination: `${HOME}/other/m.ics` } })).status,
+      201,
+    );
     assert.equal((await t.request('GET', `${HOME}/calendar/m.ics`)).status, 404);
-    assert.equal((await t.request('MOVE', `${HOME}/other/m.ics`, { headers: { Destination: `${HOME}/other/renamed.ics` } })).status, 201);
+    assert.equal(
+      (await t.request('MOVE', `${HOME}/other/m.ics`, { headers: { Destination: `${HOME}/other/renamed.ics` } }))
+        .status,
+      201,
+    );
     assert.equal((await t.request('GET', `${HOME}/other/renamed.ics`)).text, ICS('m'));
     assert.equal((await t.request('GET', `${HOME}/other/m.ics`)).status, 404);
   });
@@ -76,8 +93,22 @@ describe('RFC 4918 §9.8 COPY / §9.9 MOVE', () => {
   it('§9.8.5: a Destination outside the prefix is 502; a missing Destination 400', async () => {
     const t = await createTestApp();
     await t.request('PUT', `${HOME}/calendar/a.ics`, { body: ICS('a'), headers: { 'Content-Type': 'text/calendar' } });
-    assert.equal((await t.request('COPY', `${HOME}/calendar/a.ics`, { headers: { Destination: 'http://localhost/elsewhere/a.ics' } })).status, 502);
-    assert.equal((await t.request('COPY', `${HOME}/calendar/a.ics`, { headers: { Destination: 'http://other.example/dav/calendars/alice/calendar/b.ics' } })).status, 502);
+    assert.equal(
+      (
+        await t.request('COPY', `${HOME}/calendar/a.ics`, {
+          headers: { Destination: 'http://localhost/elsewhere/a.ics' },
+        })
+      ).status,
+      502,
+    );
+    assert.equal(
+      (
+        await t.request('COPY', `${HOME}/calendar/a.ics`, {
+          headers: { Destination: 'http://other.example/dav/calendars/alice/calendar/b.ics' },
+        })
+      ).status,
+      502,
+    );
     assert.equal((await t.request('COPY', `${HOME}/calendar/a.ics`)).status, 400);
   });
 
@@ -100,12 +131,16 @@ describe('RFC 4918 §9.8 COPY / §9.9 MOVE', () => {
     await t.request('PUT', `${HOME}/w/file.txt`, { body: 'file', headers: { 'Content-Type': 'text/plain' } });
     await t.request('MKCOL', `${HOME}/w/coll/`);
     await t.request('PUT', `${HOME}/w/coll/inner.txt`, { body: 'inner', headers: { 'Content-Type': 'text/plain' } });
-    const c = await t.request('COPY', `${HOME}/w/file.txt`, { headers: { Destination: `${HOME}/w/coll/`, Overwrite: 'T' } });
+    const c = await t.request('COPY', `${HOME}/w/file.txt`, {
+      headers: { Destination: `${HOME}/w/coll/`, Overwrite: 'T' },
+    });
     assert.equal(c.status, 204);
     assert.equal((await t.request('GET', `${HOME}/w/coll`)).text, 'file');
     await t.request('MKCOL', `${HOME}/w/dir/`);
     await t.request('PUT', `${HOME}/w/dir/x.txt`, { body: 'x', headers: { 'Content-Type': 'text/plain' } });
-    const m = await t.request('MOVE', `${HOME}/w/dir/`, { headers: { Destination: `${HOME}/w/file.txt`, Overwrite: 'T' } });
+    const m = await t.request('MOVE', `${HOME}/w/dir/`, {
+      headers: { Destination: `${HOME}/w/file.txt`, Overwrite: 'T' },
+    });
     assert.equal(m.status, 204);
     assert.equal((await t.request('GET', `${HOME}/w/file.txt/x.txt`)).text, 'x');
     assert.equal((await t.request('GET', `${HOME}/w/dir/x.txt`)).status, 404);

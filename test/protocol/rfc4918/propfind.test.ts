@@ -1,7 +1,7 @@
 // RFC 4918 §9.1 PROPFIND.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ICS, createTestApp } from '../../support/app.ts';
+import { createTestApp, ICS } from '../../support/app.ts';
 import { parseMultistatus } from '../../support/xml-assert.ts';
 
 describe('RFC 4918 §9.1 PROPFIND', () => {
@@ -13,7 +13,10 @@ describe('RFC 4918 §9.1 PROPFIND', () => {
     });
     assert.equal(r.status, 207);
     const ms = parseMultistatus(r.text);
-    assert.deepEqual(ms.responses.map((x) => x.href), ['/dav/calendars/alice/', '/dav/calendars/alice/calendar/']);
+    assert.deepEqual(
+      ms.responses.map((x) => x.href),
+      ['/dav/calendars/alice/', '/dav/calendars/alice/calendar/'],
+    );
     const cal = ms.byHref.get('/dav/calendars/alice/calendar/')!;
     assert.match(r.text, /<cal:calendar\/>/);
     assert.equal(cal.props.get('{DAV:}displayname')?.el.children.join(''), 'Calendar');
@@ -30,7 +33,10 @@ describe('RFC 4918 §9.1 PROPFIND', () => {
 
   it('§9.1: an empty body is allprop; getetag of members equals the GET ETag header', async () => {
     const t = await createTestApp();
-    const put = await t.request('PUT', '/dav/calendars/alice/calendar/e1.ics', { body: ICS('e1'), headers: { 'Content-Type': 'text/calendar' } });
+    const put = await t.request('PUT', '/dav/calendars/alice/calendar/e1.ics', {
+      body: ICS('e1'),
+      headers: { 'Content-Type': 'text/calendar' },
+    });
     assert.equal(put.status, 201);
     const r = await t.request('PROPFIND', '/dav/calendars/alice/calendar/', { headers: { Depth: '1' } });
     assert.equal(r.status, 207);
@@ -56,7 +62,10 @@ describe('RFC 4918 §9.1 PROPFIND', () => {
 
   it('§9.1: malformed XML is 400, a DTD is refused (no entity expansion)', async () => {
     const t = await createTestApp();
-    const bad = await t.request('PROPFIND', '/dav/calendars/alice/', { body: '<propfind xmlns="DAV:"><prop>', headers: { Depth: '0' } });
+    const bad = await t.request('PROPFIND', '/dav/calendars/alice/', {
+      body: '<propfind xmlns="DAV:"><prop>',
+      headers: { Depth: '0' },
+    });
     assert.equal(bad.status, 400);
     const xxe = await t.request('PROPFIND', '/dav/calendars/alice/', {
       body: '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><propfind xmlns="DAV:"><prop><displayname>&e;</displayname></prop></propfind>',

@@ -5,7 +5,10 @@ import { createTestApp } from '../../support/app.ts';
 import { parseMultistatus } from '../../support/xml-assert.ts';
 
 const get = (t: Awaited<ReturnType<typeof createTestApp>>, path: string, prop: string) =>
-  t.request('PROPFIND', path, { body: `<?xml version="1.0"?><propfind xmlns="DAV:" xmlns:x="urn:x"><prop>${prop}</prop></propfind>`, headers: { Depth: '0' } });
+  t.request('PROPFIND', path, {
+    body: `<?xml version="1.0"?><propfind xmlns="DAV:" xmlns:x="urn:x"><prop>${prop}</prop></propfind>`,
+    headers: { Depth: '0' },
+  });
 
 describe('RFC 4918 §9.2 PROPPATCH', () => {
   it('sets displayname and a dead property, both persisted', async () => {
@@ -36,13 +39,20 @@ describe('RFC 4918 §9.2 PROPPATCH', () => {
     assert.equal(p.props.get('{DAV:}getetag')?.status, 403);
     assert.equal(p.props.get('{DAV:}displayname')?.status, 424);
     const after = await get(t, '/dav/calendars/alice/calendar/', '<displayname/>');
-    assert.equal(parseMultistatus(after.text).responses[0].props.get('{DAV:}displayname')?.el.children.join(''), 'Calendar');
+    assert.equal(
+      parseMultistatus(after.text).responses[0].props.get('{DAV:}displayname')?.el.children.join(''),
+      'Calendar',
+    );
   });
 
   it('remove deletes a dead property', async () => {
     const t = await createTestApp();
-    await t.request('PROPPATCH', '/dav/calendars/alice/calendar/', { body: `<?xml version="1.0"?><propertyupdate xmlns="DAV:" xmlns:x="urn:x"><set><prop><x:a>1</x:a></prop></set></propertyupdate>` });
-    const r = await t.request('PROPPATCH', '/dav/calendars/alice/calendar/', { body: `<?xml version="1.0"?><propertyupdate xmlns="DAV:" xmlns:x="urn:x"><remove><prop><x:a/></prop></remove></propertyupdate>` });
+    await t.request('PROPPATCH', '/dav/calendars/alice/calendar/', {
+      body: `<?xml version="1.0"?><propertyupdate xmlns="DAV:" xmlns:x="urn:x"><set><prop><x:a>1</x:a></prop></set></propertyupdate>`,
+    });
+    const r = await t.request('PROPPATCH', '/dav/calendars/alice/calendar/', {
+      body: `<?xml version="1.0"?><propertyupdate xmlns="DAV:" xmlns:x="urn:x"><remove><prop><x:a/></prop></remove></propertyupdate>`,
+    });
     assert.equal(r.status, 207);
     const after = await get(t, '/dav/calendars/alice/calendar/', '<x:a/>');
     assert.equal(parseMultistatus(after.text).responses[0].props.get('{urn:x}a')?.status, 404);

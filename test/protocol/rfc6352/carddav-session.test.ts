@@ -1,7 +1,7 @@
 // RFC 6352 through the whole stack: a client session on the default address book.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { VCF, createTestApp } from '../../support/app.ts';
+import { createTestApp, VCF } from '../../support/app.ts';
 import { parseMultistatus, textOf } from '../../support/xml-assert.ts';
 
 const BOOK = '/dav/addressbooks/alice/contacts/';
@@ -11,13 +11,22 @@ describe('RFC 6352 CardDAV session', () => {
   it('§6.3.2: PUT a vCard, then addressbook-multiget returns address-data and etags (§8.7)', async () => {
     const t = await createTestApp();
     assert.equal((await t.request('PUT', `${BOOK}jane.vcf`, { body: VCF('jane-1'), headers: CARD })).status, 201);
-    assert.equal((await t.request('PUT', `${BOOK}joe.vcf`, { body: VCF('joe-1', 'Joe Bloggs'), headers: CARD })).status, 201);
+    assert.equal(
+      (await t.request('PUT', `${BOOK}joe.vcf`, { body: VCF('joe-1', 'Joe Bloggs'), headers: CARD })).status,
+      201,
+    );
     const body = `<?xml version="1.0"?><card:addressbook-multiget xmlns:d="DAV:" xmlns:card="urn:ietf:params:xml:ns:carddav"><d:prop><d:getetag/><card:address-data/></d:prop><d:href>${BOOK}jane.vcf</d:href><d:href>${BOOK}joe.vcf</d:href><d:href>${BOOK}missing.vcf</d:href></card:addressbook-multiget>`;
     const r = await t.request('REPORT', BOOK, { body, headers: { Depth: '1' } });
     assert.equal(r.status, 207);
     const ms = parseMultistatus(r.text);
-    assert.equal(textOf(ms.byHref.get(`${BOOK}jane.vcf`)!.props.get('{urn:ietf:params:xml:ns:carddav}address-data')!.el), VCF('jane-1'));
-    assert.match(textOf(ms.byHref.get(`${BOOK}joe.vcf`)!.props.get('{urn:ietf:params:xml:ns:carddav}address-data')!.el), /FN:Joe Bloggs/);
+    assert.equal(
+      textOf(ms.byHref.get(`${BOOK}jane.vcf`)!.props.get('{urn:ietf:params:xml:ns:carddav}address-data')!.el),
+      VCF('jane-1'),
+    );
+    assert.match(
+      textOf(ms.byHref.get(`${BOOK}joe.vcf`)!.props.get('{urn:ietf:params:xml:ns:carddav}address-data')!.el),
+      /FN:Joe Bloggs/,
+    );
     assert.equal(ms.byHref.get(`${BOOK}missing.vcf`)?.status, 404);
   });
 
@@ -28,7 +37,10 @@ describe('RFC 6352 CardDAV session', () => {
     const body = `<?xml version="1.0"?><card:addressbook-query xmlns:d="DAV:" xmlns:card="urn:ietf:params:xml:ns:carddav"><d:prop><d:getetag/></d:prop><card:filter><card:prop-filter name="FN"><card:text-match collation="i;unicode-casemap" match-type="contains">bloggs</card:text-match></card:prop-filter></card:filter></card:addressbook-query>`;
     const r = await t.request('REPORT', BOOK, { body, headers: { Depth: '1' } });
     assert.equal(r.status, 207);
-    assert.deepEqual(parseMultistatus(r.text).responses.map((x) => x.href), [`${BOOK}joe.vcf`]);
+    assert.deepEqual(
+      parseMultistatus(r.text).responses.map((x) => x.href),
+      [`${BOOK}joe.vcf`],
+    );
   });
 
   it('§6.3.2.1: invalid vCard data is 403 valid-address-data and nothing is stored', async () => {

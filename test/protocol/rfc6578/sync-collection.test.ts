@@ -1,9 +1,8 @@
 // RFC 6578 sync-collection, on a backend with a native feed and on one without (snapshot fallback).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ICS, createTestApp } from '../../support/app.ts';
-import { parseMultistatus, textOf } from '../../support/xml-assert.ts';
-import { child } from '../../support/xml-assert.ts';
+import { createTestApp, ICS } from '../../support/app.ts';
+import { child, parseMultistatus, textOf } from '../../support/xml-assert.ts';
 
 const CAL = '/dav/calendars/alice/calendar/';
 const sync = (token: string, limit?: number) =>
@@ -22,7 +21,8 @@ for (const feed of [true, false]) {
   describe(`RFC 6578 sync-collection (${feed ? 'native change feed' : 'snapshot fallback'})`, () => {
     it('§3.2: initial sync lists every member; a no-change re-sync lists nothing and keeps the token', async () => {
       const t = await createTestApp({ backend: { changeFeed: feed } });
-      for (const n of ['a', 'b', 'c']) await t.request('PUT', `${CAL}${n}.ics`, { body: ICS(n), headers: { 'Content-Type': 'text/calendar' } });
+      for (const n of ['a', 'b', 'c'])
+        await t.request('PUT', `${CAL}${n}.ics`, { body: ICS(n), headers: { 'Content-Type': 'text/calendar' } });
       const first = await report(t, '');
       assert.deepEqual(first.ms.responses.map((r) => r.href).sort(), [`${CAL}a.ics`, `${CAL}b.ics`, `${CAL}c.ics`]);
       for (const r of first.ms.responses) assert.equal(r.props.get('{DAV:}getetag')?.status, 200);
@@ -33,9 +33,13 @@ for (const feed of [true, false]) {
 
     it('§3.5: deltas report changed members and removed ones as 404', async () => {
       const t = await createTestApp({ backend: { changeFeed: feed } });
-      for (const n of ['a', 'b']) await t.request('PUT', `${CAL}${n}.ics`, { body: ICS(n), headers: { 'Content-Type': 'text/calendar' } });
+      for (const n of ['a', 'b'])
+        await t.request('PUT', `${CAL}${n}.ics`, { body: ICS(n), headers: { 'Content-Type': 'text/calendar' } });
       const first = await report(t, '');
-      await t.request('PUT', `${CAL}a.ics`, { body: ICS('a', 'Changed'), headers: { 'Content-Type': 'text/calendar' } });
+      await t.request('PUT', `${CAL}a.ics`, {
+        body: ICS('a', 'Changed'),
+        headers: { 'Content-Type': 'text/calendar' },
+      });
       await t.request('DELETE', `${CAL}b.ics`);
       await t.request('PUT', `${CAL}c.ics`, { body: ICS('c'), headers: { 'Content-Type': 'text/calendar' } });
       const delta = await report(t, first.token);
@@ -52,7 +56,8 @@ for (const feed of [true, false]) {
     it('§3.6: limit truncates with 507 on the request-URI and a token that continues without loss', async () => {
       const t = await createTestApp({ backend: { changeFeed: feed } });
       const names = Array.from({ length: 7 }, (_, i) => `e${i}`);
-      for (const n of names) await t.request('PUT', `${CAL}${n}.ics`, { body: ICS(n), headers: { 'Content-Type': 'text/calendar' } });
+      for (const n of names)
+        await t.request('PUT', `${CAL}${n}.ics`, { body: ICS(n), headers: { 'Content-Type': 'text/calendar' } });
       const seen = new Set<string>();
       let token = '';
       let rounds = 0;
@@ -64,20 +69,29 @@ for (const feed of [true, false]) {
         token = page.token;
         if (rounds === 1) {
           // A change during paging, to a name already delivered, must still be reported.
-          await t.request('PUT', `${CAL}e0.ics`, { body: ICS('e0', 'Edited'), headers: { 'Content-Type': 'text/calendar' } });
+          await t.request('PUT', `${CAL}e0.ics`, {
+            body: ICS('e0', 'Edited'),
+            headers: { 'Content-Type': 'text/calendar' },
+          });
         }
         if (!truncated) break;
         assert.ok(rounds < 10);
       }
       assert.equal(rounds, 3);
-      assert.deepEqual([...seen].sort(), names.map((n) => `${CAL}${n}.ics`));
+      assert.deepEqual(
+        [...seen].sort(),
+        names.map((n) => `${CAL}${n}.ics`),
+      );
       const after = await report(t, token);
       assert.equal(after.ms.responses.length, 0);
     });
 
     it('§3.2: an unknown token is 403 valid-sync-token', async () => {
       const t = await createTestApp({ backend: { changeFeed: feed } });
-      const r = await t.request('REPORT', CAL, { body: sync('http://example.com/ns/sync/1234'), headers: { Depth: '0' } });
+      const r = await t.request('REPORT', CAL, {
+        body: sync('http://example.com/ns/sync/1234'),
+        headers: { Depth: '0' },
+      });
       assert.equal(r.status, 403);
       assert.match(r.text, /valid-sync-token/);
     });
@@ -88,7 +102,10 @@ for (const feed of [true, false]) {
       const read = async () => {
         const r = await t.request('PROPFIND', CAL, { body, headers: { Depth: '0' } });
         const p = parseMultistatus(r.text).responses[0];
-        return [p.props.get('{http://calendarserver.org/ns/}getctag')!.el.children.join(''), p.props.get('{DAV:}sync-token')!.el.children.join('')];
+        return [
+          p.props.get('{http://calendarserver.org/ns/}getctag')!.el.children.join(''),
+          p.props.get('{DAV:}sync-token')!.el.children.join(''),
+        ];
       };
       const before = await read();
       assert.deepEqual(await read(), before);

@@ -51,15 +51,27 @@ describe('RFC 5397 / RFC 4791 §6.2.1 / RFC 6352 §7.1.1: principal properties',
     assert.ok(p);
     assert.deepEqual(hrefsIn(p.props.get('{DAV:}principal-URL')!.el), ['/dav/principals/alice/']);
     assert.equal(p.props.get('{DAV:}displayname')?.el.children.join(''), 'Alice Example');
-    assert.deepEqual(hrefsIn(p.props.get('{urn:ietf:params:xml:ns:caldav}calendar-home-set')!.el), ['/dav/calendars/alice/']);
-    assert.deepEqual(hrefsIn(p.props.get('{urn:ietf:params:xml:ns:carddav}addressbook-home-set')!.el), ['/dav/addressbooks/alice/']);
-    assert.deepEqual(hrefsIn(p.props.get('{urn:ietf:params:xml:ns:caldav}calendar-user-address-set')!.el), ['mailto:alice@example.com']);
+    assert.deepEqual(hrefsIn(p.props.get('{urn:ietf:params:xml:ns:caldav}calendar-home-set')!.el), [
+      '/dav/calendars/alice/',
+    ]);
+    assert.deepEqual(hrefsIn(p.props.get('{urn:ietf:params:xml:ns:carddav}addressbook-home-set')!.el), [
+      '/dav/addressbooks/alice/',
+    ]);
+    assert.deepEqual(hrefsIn(p.props.get('{urn:ietf:params:xml:ns:caldav}calendar-user-address-set')!.el), [
+      'mailto:alice@example.com',
+    ]);
     assert.deepEqual(hrefsIn(p.props.get('{DAV:}owner')!.el), ['/dav/principals/alice/']);
     assert.equal(p.props.get('{DAV:}current-user-privilege-set')?.status, 200);
     assert.equal(p.props.get('{DAV:}supported-report-set')?.status, 200);
     assert.match(r.text, /principal-property-search/);
     const rt = p.props.get('{DAV:}resourcetype')!.el;
-    assert.deepEqual(rt.children.filter((c) => typeof c !== 'string').map((c) => (c as { name: string }).name).sort(), ['{DAV:}collection', '{DAV:}principal']);
+    assert.deepEqual(
+      rt.children
+        .filter((c) => typeof c !== 'string')
+        .map((c) => (c as { name: string }).name)
+        .sort(),
+      ['{DAV:}collection', '{DAV:}principal'],
+    );
   });
 
   it("another user's principal is not visible", async () => {
@@ -74,14 +86,20 @@ describe('RFC 5397 / RFC 4791 §6.2.1 / RFC 6352 §7.1.1: principal properties',
     const r = await t.request('REPORT', '/dav/principals/', { body, headers: { Depth: '0' } });
     assert.equal(r.status, 207);
     const ms = parseMultistatus(r.text);
-    assert.deepEqual(ms.responses.map((x) => x.href), ['/dav/principals/alice/']);
+    assert.deepEqual(
+      ms.responses.map((x) => x.href),
+      ['/dav/principals/alice/'],
+    );
     const none = await t.request('REPORT', '/dav/principals/', { body: body.replace('>alice<', '>bob<') });
     assert.equal(parseMultistatus(none.text).responses.length, 0);
   });
 
   it('RFC 3744 §9.5: principal-search-property-set lists searchable properties', async () => {
     const t = await createTestApp();
-    const r = await t.request('REPORT', '/dav/principals/', { body: `<?xml version="1.0"?><d:principal-search-property-set xmlns:d="DAV:"/>`, headers: { Depth: '0' } });
+    const r = await t.request('REPORT', '/dav/principals/', {
+      body: `<?xml version="1.0"?><d:principal-search-property-set xmlns:d="DAV:"/>`,
+      headers: { Depth: '0' },
+    });
     assert.equal(r.status, 200);
     assert.match(r.text, /principal-search-property-set/);
     assert.match(r.text, /displayname/);

@@ -2,8 +2,8 @@
 // nothing is written.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BackendError, type Backend } from '../../../src/backend/port.ts';
-import { ICS, createTestApp } from '../../support/app.ts';
+import { type Backend, BackendError } from '../../../src/backend/port.ts';
+import { createTestApp, ICS } from '../../support/app.ts';
 
 function flaky(inner: Backend, down: { value: boolean }): Backend {
   return new Proxy(inner, {
@@ -11,7 +11,8 @@ function flaky(inner: Backend, down: { value: boolean }): Backend {
       const v = Reflect.get(target, prop, receiver);
       if (typeof v !== 'function' || prop === 'listObjects') return typeof v === 'function' ? v.bind(target) : v;
       return (...args: unknown[]) => {
-        if (down.value && (prop === 'putObject' || prop === 'getObjects')) return Promise.reject(new BackendError('unavailable', 'database unreachable'));
+        if (down.value && (prop === 'putObject' || prop === 'getObjects'))
+          return Promise.reject(new BackendError('unavailable', 'database unreachable'));
         return v.apply(target, args);
       };
     },
@@ -23,13 +24,28 @@ describe('backend outage', () => {
     const down = { value: false };
     const t = await createTestApp({ wrapBackend: (b) => flaky(b, down) });
     down.value = true;
-    const put = await t.request('PUT', '/dav/calendars/alice/calendar/x.ics', { body: ICS('x'), headers: { 'Content-Type': 'text/calendar' } });
+    const put = await t.request('PUT', '/dav/calendars/alice/calendar/x.ics', {
+      body: ICS('x'),
+      headers: { 'Content-Type': 'text/calendar' },
+    });
     assert.equal(put.status, 503);
     assert.ok(Number(put.headers.get('retry-after')) > 0);
     const get = await t.request('GET', '/dav/calendars/alice/calendar/x.ics');
     assert.equal(get.status, 503);
     down.value = false;
-    assert.equal((await t.request('GET', '/dav/calendars/alice/calendar/x.ics')).status, 404, 'nothing was half-written');
-    assert.equal((await t.request('PUT', '/dav/calendars/alice/calendar/x.ics', { body: ICS('x'), headers: { 'Content-Type': 'text/calendar' } })).status, 201);
+    assert.equal(
+      (await t.request('GET', '/dav/calendars/alice/calendar/x.ics')).status,
+      404,
+      'nothing was half-written',
+    );
+    assert.equal(
+      (
+        await t.request('PUT', '/dav/calendars/alice/calendar/x.ics', {
+          body: ICS('x'),
+          headers: { 'Content-Type': 'text/calendar' },
+        })
+      ).status,
+      201,
+    );
   });
 });
