@@ -1,7 +1,10 @@
 // Summarises a V8 .cpuprofile (from `node --cpu-prof`, e.g. `node bench/run.ts --cpu-prof DIR`):
 // the functions with the most self time, and self time per file (node_modules by package).
 //
-//   node bench/profile-top.ts FILE.cpuprofile [--top 30] [--filter SUBSTRING]
+//   node bench/profile-top.ts FILE.cpuprofile [--top 30] [--filter SUBSTRING] [--callers FUNCTION]
+//
+// --callers prints the call stacks (up to 6 frames) that lead to the self time of functions whose label
+// contains FUNCTION, heaviest first.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -21,7 +24,7 @@ interface Profile {
 }
 
 const { values, positionals } = parseArgs({
-  options: { top: { type: 'string', default: '30' }, filter: { type: 'string' } },
+  options: { top: { type: 'string', default: '30' }, filter: { type: 'string' }, callers: { type: 'string' } },
   allowPositionals: true,
 });
 if (positionals.length !== 1) {
@@ -89,6 +92,24 @@ const show = (title: string, m: Map<string, number>) => {
 };
 
 console.log(`profile: ${(totalUs / 1e6).toFixed(2)} s of samples`);
+if (values.callers) {
+  const stacks = new Map<string, number>();
+  for (const [id, us] of self) {
+    const node = byId.get(id);
+    if (!node || !label(node).includes(values.callers)) continue;
+    const frames: string[] = [];
+    for (let cur = parent.get(id); cur !== undefined && frames.length < 6; cur = parent.get(cur)) {
+      const p = byId.get(cur);
+      if (p) frames.push(label(p));
+    }
+    const key = `${label(node)}\n    <- ${frames.join('\n    <- ')}`;
+    stacks.set(key, (stacks.get(key) ?? 0) + us);
+  }
+  for (const [k, us] of [...stacks].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))) {
+    console.log(`${ms(us)} ${pct(us)}  ${k}`);
+  }
+  process.exit(0);
+}
 show('self time by function', selfByFn);
 show('self time by file', selfByFile);
 show('inclusive time by function', inclusive);
