@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { basicAuth } from './auth/basic-auth.ts';
 import { userDirectory } from './auth/user-directory.ts';
 import type { UserStore } from './auth/user-store.ts';
+import { type Mount, MountRouter } from './backend/mounts.ts';
 import type { Backend } from './backend/port.ts';
 import { caldavModule } from './caldav/module.ts';
 import { carddavModule } from './carddav/module.ts';
@@ -27,8 +28,10 @@ import type { StateStore } from './state/store.ts';
 export interface AppDeps {
   /** Public path prefix, e.g. '/dav' ('' to serve DAV at the host root). */
   prefix: string;
-  /** The backend serving every home (one mount for now). */
+  /** The default backend of every home (where new collections are created). */
   backend: Backend;
+  /** Further mounts that own fixed collections in homes (e.g. the LDAP directory address book). */
+  mounts?: Mount[];
   users: UserStore;
   state: StateStore;
   log: Logger;
@@ -70,7 +73,7 @@ export function buildServices(deps: AppDeps): DavServices {
   };
   return {
     hrefs: new Hrefs(deps.prefix),
-    backends: { forHome: () => deps.backend },
+    backends: new MountRouter([{ id: 'default', backend: deps.backend }, ...(deps.mounts ?? [])]),
     users: userDirectory(deps.users),
     state: deps.state,
     props,

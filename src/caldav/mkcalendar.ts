@@ -40,7 +40,7 @@ export function calendarPatchFromProps(ctx: DavContext, props: XmlElement[]): Co
   const placeholder: Resource = {
     type: 'collection',
     info: { ref: { owner: ctx.user, home: 'calendars', id: '' }, kind: 'calendar', deadProps: {} },
-    backend: ctx.backends.forHome(ctx.user, 'calendars'),
+    backend: ctx.backends.forCollection(ctx.user, 'calendars', ''),
   };
   for (const prop of props) {
     if (prop.name === dav('resourcetype')) continue;

@@ -1,6 +1,7 @@
 // Test helpers for the CalDAV module: a DavContext builder, an in-memory fake Backend and fixture
 // loading. Not imported by production code.
 import { readFileSync } from 'node:fs';
+import { MountRouter } from '../backend/mounts.ts';
 import type { Backend } from '../backend/port.ts';
 import { BackendError } from '../backend/port.ts';
 import type {
@@ -50,7 +51,7 @@ export function testContext(overrides: Partial<DavContext> & { backend?: Backend
     hooks: { validators: {}, contentTypes: {} },
     user: 'alice',
     hrefs: new Hrefs('/dav'),
-    backends: { forHome: () => b },
+    backends: new MountRouter([{ id: 'test', backend: b }]),
     users: {
       exists: async () => true,
       displayName: async (u) => u,

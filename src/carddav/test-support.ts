@@ -36,9 +36,13 @@ export function testContext(backend?: Backend, overrides: Partial<DavContext> = 
     user: 'alice',
     hrefs: new Hrefs('/dav'),
     backends: {
-      forHome: () => {
+      forCollection: () => {
         if (!backend) throw new Error('no backend in this test');
         return backend;
+      },
+      listCollections: async (owner, home) => {
+        if (!backend) throw new Error('no backend in this test');
+        return (await backend.listCollections(owner, home)).map((info) => ({ info, backend }));
       },
     },
     users: { exists: async () => true, displayName: async (u) => u, addresses: async () => [] },

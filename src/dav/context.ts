@@ -17,9 +17,15 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-/** Picks the backend that serves one user's home. */
+/**
+ * Maps a user's home onto backend mounts: one home can aggregate several backends (DESIGN.md §URL
+ * space), each collection id belonging to exactly one of them.
+ */
 export interface BackendRouter {
-  forHome(owner: string, home: HomeKind): Backend;
+  /** The backend that holds, or would hold when created, collection `id` (top-level segment decides). */
+  forCollection(owner: string, home: HomeKind, id: string): Backend;
+  /** Every collection of a home across all mounts (including nested plain collections). */
+  listCollections(owner: string, home: HomeKind): Promise<{ info: CollectionInfo; backend: Backend }[]>;
 }
 
 /** What the core needs to know about users (the principal namespace). */

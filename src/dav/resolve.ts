@@ -33,7 +33,7 @@ export async function resolvePath(ctx: DavContext, path: DavPath): Promise<Resol
       break;
   }
   if (path.user !== ctx.user) throw notFound();
-  const backend = ctx.backends.forHome(path.user, path.home);
+  const backend = ctx.backends.forCollection(path.user, path.home, path.segments[0]);
   const segs = path.segments;
   const full: CollectionRef = { owner: path.user, home: path.home, id: segs.join('/') };
   const asCollection = await backend.getCollection(full);

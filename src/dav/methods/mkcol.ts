@@ -56,7 +56,7 @@ async function create(
   kind: CollectionKind,
   patch: CollectionPatch,
 ): Promise<DavResponse> {
-  const backend = ctx.backends.forHome(target.owner, target.home);
+  const backend = ctx.backends.forCollection(target.owner, target.home, target.id);
   if (!backend.admin || backend.readonly)
     throw new DavError(403, dav('need-privileges'), 'collections cannot be created here');
   if (kind === 'calendar' && !patch.components) patch.components = ['VEVENT', 'VTODO'];
@@ -79,7 +79,7 @@ function propsFromSet(
   const fake = {
     type: 'collection',
     info: { ref: { owner: target.owner, home: target.home, id: target.id }, kind, deadProps: {} },
-    backend: ctx.backends.forHome(target.owner, target.home),
+    backend: ctx.backends.forCollection(target.owner, target.home, target.id),
   } as const;
   const props = set.filter((p) => p.name !== dav('resourcetype'));
   const { patch, failures } = planPatch(

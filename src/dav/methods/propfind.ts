@@ -1,6 +1,5 @@
 // RFC 4918 §9.1 PROPFIND. Depth infinity is refused with propfind-finite-depth (§9.1, §16);
 // a missing Depth header is treated as 1 (lenient, as most DAV servers do; documented in compliance.md).
-import type { CollectionInfo } from '../../backend/types.ts';
 import type { DavContext } from '../context.ts';
 import { DavError } from '../dav-error.ts';
 import { type PropRequest, renderResponses } from '../props/render.ts';
@@ -41,9 +40,14 @@ export async function childrenOf(ctx: DavContext, res: Resource): Promise<Resour
     case 'object':
       return [];
     case 'home': {
-      const backend = ctx.backends.forHome(res.user, res.home);
-      const all = await backend.listCollections(res.user, res.home).catch(mapBackendError);
-      return directChildren(all, undefined).map((info: CollectionInfo) => ({ type: 'collection', info, backend }));
+      const all = await ctx.backends.listCollections(res.user, res.home).catch(mapBackendError);
+      const top = new Set(
+        directChildren(
+          all.map((a) => a.info),
+          undefined,
+        ),
+      );
+      return all.filter((a) => top.has(a.info)).map(({ info, backend }) => ({ type: 'collection', info, backend }));
     }
     case 'collection': {
       const out: Resource[] = [];
