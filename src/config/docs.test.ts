@@ -6,12 +6,15 @@ import { envKeys } from './env.ts';
 import { configSchema } from './schema.ts';
 
 const doc = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+/** The table row whose first cell is the key (cells may be padded by the formatter). */
+const rowOf = (path: string) =>
+  doc.split('\n').find((line) => line.startsWith(`| \`${path}\` `) && /^\|[^|]+\|/.test(line));
 
 describe('docs/configuration.md', () => {
   it('has a row for every key, naming its variable', () => {
     for (const key of envKeys()) {
       const path = key.path.join('.');
-      const row = doc.split('\n').find((line) => line.startsWith(`| \`${path}\` |`));
+      const row = rowOf(path);
       assert.ok(row, `no row for ${path}`);
       assert.ok(row.includes(`\`${key.name}\``), `row for ${path} does not name ${key.name}`);
     }
@@ -21,7 +24,7 @@ describe('docs/configuration.md', () => {
     const defaults = configSchema.parse({});
     for (const key of envKeys()) {
       const value = key.path.reduce<unknown>((node, k) => (node as Record<string, unknown>)[k], defaults);
-      const row = doc.split('\n').find((line) => line.startsWith(`| \`${key.path.join('.')}\` |`)) ?? '';
+      const row = rowOf(key.path.join('.')) ?? '';
       assert.ok(row.includes(String(value)), `row for ${key.path.join('.')} does not show its default ${value}`);
     }
   });
