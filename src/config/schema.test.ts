@@ -7,12 +7,38 @@ describe('config schema', () => {
   it('an empty document is the embedded default', () => {
     assert.deepEqual(configSchema.parse({}), {
       server: { host: '127.0.0.1', port: 8008, publicPrefix: '/dav', trustProxy: false },
-      storage: { kind: 'sqlite', dataDir: './data', file: 'davgate.sqlite' },
-      state: { kind: 'memory' },
+      storage: { kind: 'sqlite', dataDir: './data', file: 'davgate.sqlite', changeFeed: 'native' },
+      state: { kind: 'memory', logMaxEntries: 10_000, logMaxAgeSeconds: 30 * 24 * 3600 },
       limits: { maxResourceSize: 5 * 1024 * 1024, maxBodySize: 16 * 1024 * 1024, maxMultigetHrefs: 1000 },
       auth: { realm: 'davgate', cacheSeconds: 300 },
       logging: { level: 'info' },
     });
+  });
+
+  it('state kind redis: standalone on loopback by default, credentials never in the URL', () => {
+    const c = configSchema.parse({ state: { kind: 'redis' } });
+    assert.equal(c.state.kind, 'redis');
+    if (c.state.kind !== 'redis') return;
+    assert.equal(c.state.mode, 'standalone');
+    assert.equal(c.state.url, 'redis://127.0.0.1:6379/0');
+    assert.equal(c.state.tls.enabled, false);
+    const withPassword = configSchema.safeParse({ state: { kind: 'redis', url: 'redis://app:secret@db:6379' } });
+    assert.deepEqual(
+      withPassword.error?.issues.map((i) => i.path.join('.')),
+      ['state.url'],
+    );
+    assert.equal(configSchema.safeParse({ state: { kind: 'redis', url: 'http://db:6379' } }).success, false);
+  });
+
+  it('state kind redis: sentinel and cluster need nodes; one password source only', () => {
+    const paths = (doc: unknown) => configSchema.safeParse(doc).error?.issues.map((i) => i.path.join('.')) ?? [];
+    assert.deepEqual(paths({ state: { kind: 'redis', mode: 'sentinel' } }), ['state.nodes']);
+    assert.deepEqual(paths({ state: { kind: 'redis', mode: 'cluster', nodes: ['db1'] } }), ['state.nodes.0']);
+    assert.deepEqual(paths({ state: { kind: 'redis', mode: 'cluster', nodes: ['db1:7000', '[::1]:7001'] } }), []);
+    assert.deepEqual(paths({ state: { kind: 'redis', passwordFile: '/run/secrets/r', passwordEnv: 'R' } }), [
+      'state.passwordEnv',
+    ]);
+    assert.deepEqual(paths({ state: { kind: 'redis', tls: { certFile: '/c.pem' } } }), ['state.tls']);
   });
 
   it('fills defaults inside a partly written section', () => {

@@ -29,15 +29,100 @@ const sqliteStorage = z.strictObject({
   dataDir: z.string().min(1).default('./data'),
   /** Database file name, relative to dataDir unless absolute. */
   file: z.string().min(1).default('davgate.sqlite'),
+  /**
+   * Where sync-collection and getctag get changes: `native`, the database's own change log; `snapshot`,
+   * the gateway's snapshot feed in the state store (for a database that other programs write to directly).
+   */
+  changeFeed: z.enum(['native', 'snapshot']).default('native'),
 });
 
 /** Where calendars, contacts and users live. A union so other kinds (postgres, google, …) can join. */
 const storage = z.discriminatedUnion('kind', [sqliteStorage]);
 
-const memoryState = z.strictObject({ kind: z.literal('memory') });
+/** Change-log retention, the same for every state kind: older sync tokens become invalid (clients resync). */
+const retention = {
+  /** Change-log entries kept per collection. */
+  logMaxEntries: z.number().int().positive().default(10_000),
+  /** Change-log entries older than this many seconds are dropped (default 30 days). */
+  logMaxAgeSeconds: z
+    .number()
+    .int()
+    .positive()
+    .default(30 * 24 * 3600),
+};
 
-/** Where sync snapshots, change logs and cursors live. A union: Redis joins in its own issue. */
-const state = z.discriminatedUnion('kind', [memoryState]);
+const memoryState = z.strictObject({ kind: z.literal('memory'), ...retention });
+
+const hostPort = z
+  .string()
+  .regex(/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):[0-9]{1,5}$/, 'expected "host:port" (IPv6 in brackets)');
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected the name of an environment variable');
+
+/** A redis:// or rediss:// URL without credentials (those come from username / passwordFile / passwordEnv). */
+const redisUrl = z
+  .string()
+  .refine((u) => /^rediss?:\/\/[^/]/.test(u) && URL.canParse(u), 'expected redis://host:port/db or rediss://…')
+  .refine((u) => {
+    if (!URL.canParse(u)) return true;
+    const p = new URL(u);
+    return p.username === '' && p.password === '';
+  }, 'no credentials in the URL: set state.username and state.passwordFile or state.passwordEnv');
+
+const redisTls = z.strictObject({
+  /** Connect with TLS (also implied by a rediss:// URL). */
+  enabled: z.boolean().default(false),
+  /** PEM file of the CA(s) to trust instead of the system store. */
+  caFile: z.string().min(1).optional(),
+  /** PEM client certificate and key, for servers that require one. */
+  certFile: z.string().min(1).optional(),
+  keyFile: z.string().min(1).optional(),
+  /** Name to verify in the server certificate (default: the host connected to). */
+  serverName: z.string().min(1).optional(),
+  /** Verify the server certificate. Turn off only for tests. */
+  verify: z.boolean().default(true),
+});
+
+const redisState = z
+  .strictObject({
+    kind: z.literal('redis'),
+    /** standalone: one server at `url`; sentinel: `nodes` are Sentinels; cluster: `nodes` are seed nodes. */
+    mode: z.enum(['standalone', 'sentinel', 'cluster']).default('standalone'),
+    url: redisUrl.default('redis://127.0.0.1:6379/0'),
+    nodes: z.array(hostPort).default([]),
+    /** The Sentinel master group name. */
+    sentinelName: z.string().min(1).default('mymaster'),
+    /** ACL user (Redis 6+); the password comes from a file or an environment variable, never the config. */
+    username: z.string().min(1).optional(),
+    passwordFile: z.string().min(1).optional(),
+    passwordEnv: envName.optional(),
+    sentinelUsername: z.string().min(1).optional(),
+    sentinelPasswordFile: z.string().min(1).optional(),
+    sentinelPasswordEnv: envName.optional(),
+    tls: redisTls.prefault({}),
+    /** A command without a reply within this time fails (sync then answers 503). */
+    commandTimeoutMs: z.number().int().positive().default(2000),
+    connectTimeoutMs: z.number().int().positive().default(5000),
+    /** Retry-After of the 503 answered while the store is unreachable. */
+    retryAfterSeconds: z.number().int().min(1).max(3600).default(5),
+    ...retention,
+  })
+  .superRefine((s, ctx) => {
+    if (s.mode !== 'standalone' && s.nodes.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['nodes'], message: `mode ${s.mode} needs at least one "host:port"` });
+    if (s.passwordFile && s.passwordEnv)
+      ctx.addIssue({ code: 'custom', path: ['passwordEnv'], message: 'set passwordFile or passwordEnv, not both' });
+    if (s.sentinelPasswordFile && s.sentinelPasswordEnv)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sentinelPasswordEnv'],
+        message: 'set sentinelPasswordFile or sentinelPasswordEnv, not both',
+      });
+    if (Boolean(s.tls.certFile) !== Boolean(s.tls.keyFile))
+      ctx.addIssue({ code: 'custom', path: ['tls'], message: 'certFile and keyFile go together' });
+  });
+
+/** Where sync snapshots, change logs and cursors live: in the process, or in Redis shared by replicas. */
+const state = z.discriminatedUnion('kind', [memoryState, redisState]);
 
 const limits = z
   .strictObject({
@@ -79,3 +164,4 @@ export type Config = z.output<typeof configSchema>;
 /** What a YAML file or overrides may contain (everything optional). */
 export type ConfigInput = z.input<typeof configSchema>;
 export type LogLevel = Config['logging']['level'];
+export type RedisStateConfig = Extract<Config['state'], { kind: 'redis' }>;
