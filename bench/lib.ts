@@ -131,10 +131,10 @@ export function node(): string {
   return process.execPath;
 }
 
-export function runUserAdd(dataDir: string, configFile: string): void {
+export function runUserAdd(root: string, dataDir: string, configFile: string): void {
   execFileSync(
     node(),
-    [join(ROOT, 'src/main.ts'), 'user', 'add', USER, '--config', configFile, '--data-dir', dataDir],
+    [join(root, 'src/main.ts'), 'user', 'add', USER, '--config', configFile, '--data-dir', dataDir],
     {
       input: `${PASSWORD}\n`,
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -144,6 +144,7 @@ export function runUserAdd(dataDir: string, configFile: string): void {
 }
 
 export async function startServer(
+  root: string,
   dataDir: string,
   configFile: string,
   cpuProfDir: string | undefined,
@@ -153,7 +154,7 @@ export async function startServer(
     node(),
     [
       ...nodeArgs,
-      join(ROOT, 'src/main.ts'),
+      join(root, 'src/main.ts'),
       'serve',
       '--config',
       configFile,

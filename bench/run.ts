@@ -5,14 +5,14 @@
 //
 //   node bench/run.ts [--cards 3500] [--puts 1000] [--sync-runs 9] [--resync-runs 200]
 //                     [--wrk-seconds 10] [--wrk-threads nproc-1] [--out bench/results/latest.json]
-//                     [--only sync,resync,ctag,get,put] [--cpu-prof DIR] [--keep]
+//                     [--only sync,resync,ctag,get,put] [--cpu-prof DIR] [--keep] [--server-root DIR]
 //
 // --only picks workloads after the load (e.g. `--only get --cpu-prof /tmp/prof` to profile GET alone);
 // --cpu-prof runs the server under `node --cpu-prof` (inspect with `node bench/profile-top.ts FILE`).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   clockTicks,
@@ -61,6 +61,9 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'string' },
     only: { type: 'string', default: 'sync,resync,ctag,get,put' },
     keep: { type: 'boolean', default: false },
+    // The checkout whose src/main.ts is benchmarked (default: this one), e.g. an export of a commit
+    // made with `git archive` while the working tree is being edited.
+    'server-root': { type: 'string', default: ROOT },
   },
   strict: true,
 });
@@ -80,16 +83,28 @@ const WRK_SECONDS = positiveInt('wrk-seconds');
 const WRK_THREADS = positiveInt('wrk-threads');
 const WRK_CONNECTIONS = positiveInt('wrk-connections');
 const MULTIGET_BATCH = 100;
+const SERVER_ROOT = resolve(args['server-root']);
 const PHASES = new Set(args.only.split(',').map((p) => p.trim()));
 for (const p of PHASES) {
   if (!['sync', 'resync', 'ctag', 'get', 'put'].includes(p)) throw new Error(`--only: unknown workload ${p}`);
 }
 
-function gitCommit(): string | undefined {
+/** The commit of the server checkout: `git rev-parse`, or a COMMIT file written next to an exported tree. */
+function gitCommit(root: string): string | undefined {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src', 'adapters'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
+    return `${head.trim()}${dirty.trim() ? ' (src/adapters modified in the working tree)' : ''}`;
   } catch {
-    return undefined;
+    try {
+      return readFileSync(join(root, 'COMMIT'), 'utf8').trim();
+    } catch {
+      return undefined;
+    }
   }
 }
 
@@ -110,8 +125,8 @@ async function main(): Promise<void> {
   }
   const rssByPhase: Record<string, { vmHWM_MB: number; vmRSS_MB: number }> = {};
   try {
-    runUserAdd(dataDir, configFile);
-    server = await startServer(dataDir, configFile, args['cpu-prof']);
+    runUserAdd(SERVER_ROOT, dataDir, configFile);
+    server = await startServer(SERVER_ROOT, dataDir, configFile, args['cpu-prof']);
     const srv = server;
     const target = srv.target;
     const book = `${srv.prefix}/addressbooks/${USER}/contacts/`;
@@ -233,7 +248,8 @@ async function main(): Promise<void> {
 
     const results = {
       date: new Date().toISOString(),
-      commit: gitCommit(),
+      serverRoot: SERVER_ROOT,
+      commit: gitCommit(SERVER_ROOT),
       command: `node bench/run.ts ${process.argv.slice(2).join(' ')}`.trim(),
       machine: {
         nproc: cpus().length,
