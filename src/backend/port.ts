@@ -1,7 +1,9 @@
 // The backend port (DESIGN.md §Central interfaces 1): required members every adapter implements and
 // optional capabilities the core uses when present and degrades without.
 import type { XmlElement } from '../dav/xml/tree.ts';
+import type { AddressFilter } from './address-filter.ts';
 import type {
+  BusyResult,
   ChangeSet,
   CollectionInfo,
   CollectionKind,
@@ -35,6 +37,10 @@ export interface BackendQuery {
   component?: string;
   /** UTC time range from a time-range filter on the top component, if any. */
   timeRange?: { start?: Date; end?: Date };
+  /** Calendar queries with a time range: also return each exact item's overlapping TimeIndex spans (QueryResult.spans). */
+  spans?: boolean;
+  /** The addressbook-query filter (RFC 6352 §10.5) for address book queries; the core re-applies it exactly. */
+  addressFilter?: AddressFilter;
 }
 
 export interface CollectionAdmin {
@@ -71,6 +77,8 @@ export interface Backend {
 
   /** Optional: narrows candidates server-side. */
   query?(ref: CollectionRef, q: BackendQuery): Promise<QueryResult>;
+  /** Optional: busy spans of the stored TimeIndexes overlapping a range (RFC 4791 §7.10 free-busy without parsing). */
+  busySpans?(ref: CollectionRef, range: { start: Date; end: Date }): Promise<BusyResult>;
   /**
    * Optional native change feed. `since` null means "everything" (initial sync). Returns
    * 'invalid-token' when the token is unknown or too old.

@@ -1,37 +1,26 @@
 // RFC 6352 §10.5 CARDDAV:filter of addressbook-query, parsed into a typed tree:
 // filter (§10.5) → prop-filter (§10.5.1) → param-filter (§10.5.2) / is-not-defined (§10.5.3) /
 // text-match (§10.5.4). Errors are the §8.6 preconditions supported-filter and supported-collation.
+import type {
+  AddressFilter,
+  AddressParamFilter,
+  AddressPropFilter,
+  AddressTest,
+  AddressTextMatch,
+} from '../backend/address-filter.ts';
 import { DavError } from '../dav/dav-error.ts';
 import { carddav } from '../dav/xml/names.ts';
 import { elements, textOf, type XmlElement } from '../dav/xml/tree.ts';
 import { attr } from './address-data.ts';
-import { type Collation, MATCH_TYPES, type MatchType, parseCollation } from './collation.ts';
+import { MATCH_TYPES, type MatchType, parseCollation } from './collation.ts';
 
-export type Test = 'anyof' | 'allof';
-
-export interface TextMatch {
-  text: string;
-  collation: Collation;
-  matchType: MatchType;
-  negate: boolean;
-}
-
-export type ParamFilter =
-  | { kind: 'param-defined'; name: string }
-  | { kind: 'param-not-defined'; name: string }
-  | { kind: 'param-text'; name: string; match: TextMatch };
-
-export type PropFilter =
-  /** An empty prop-filter: the property exists. */
-  | { kind: 'prop-defined'; name: string }
-  | { kind: 'prop-not-defined'; name: string }
-  | { kind: 'prop-test'; name: string; test: Test; textMatches: TextMatch[]; paramFilters: ParamFilter[] };
-
-export interface AddressbookFilter {
-  test: Test;
-  /** Empty matches every card (see parseFilter). */
-  propFilters: PropFilter[];
-}
+// The parsed shapes are the backend port's plain-data filter (src/backend/address-filter.ts), so the
+// same tree can be handed to a backend's `query` for server-side narrowing.
+export type Test = AddressTest;
+export type TextMatch = AddressTextMatch;
+export type ParamFilter = AddressParamFilter;
+export type PropFilter = AddressPropFilter;
+export type AddressbookFilter = AddressFilter;
 
 export const MATCH_ALL: AddressbookFilter = { test: 'anyof', propFilters: [] };
 

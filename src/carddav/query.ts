@@ -42,7 +42,12 @@ function parseLimit(body: XmlElement): number | undefined {
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** Candidate objects in name order (stable truncation), batch by batch. */
-async function* candidates(target: Resource, info: CollectionInfo, backend: Backend): AsyncGenerator<StoredObject[]> {
+async function* candidates(
+  target: Resource,
+  info: CollectionInfo,
+  backend: Backend,
+  filter: AddressbookFilter,
+): AsyncGenerator<StoredObject[]> {
   if (target.type === 'object') {
     // Depth 0 on an address object: the object alone.
     yield target.object ? [target.object] : await backend.getObjects(info.ref, [target.ref.name]);
@@ -50,8 +55,9 @@ async function* candidates(target: Resource, info: CollectionInfo, backend: Back
   }
   // Depth 0 on the collection is answered like Depth 1 (quirks Q12: clients that send 0 mean the members).
   if (backend.query) {
-    // BackendQuery carries no address book filter, so `exact` cannot vouch for it: always post-filter.
-    const r = await backend.query(info.ref, { kind: 'addressbook' });
+    // The backend narrows with the filter (e.g. an LDAP search filter); its text matching may differ
+    // from RFC 4790 collations in detail, so the exact filter is always applied afterwards.
+    const r = await backend.query(info.ref, { kind: 'addressbook', addressFilter: filter });
     yield [...r.items].sort(byName);
     return;
   }
@@ -88,7 +94,7 @@ export const addressbookQuery: ReportHandler<AddressbookQuery> = {
     const { info, backend } = addressbookOf(target);
     const found: ObjectResource[] = [];
     let truncated = false;
-    outer: for await (const batch of candidates(target, info, backend)) {
+    outer: for await (const batch of candidates(target, info, backend, q.filter)) {
       for (const o of batch) {
         if (!matches(ctx, q.filter, o)) continue;
         if (q.limit !== undefined && found.length >= q.limit) {
