@@ -27,7 +27,9 @@ export interface SnapshotCommit {
 export interface StateStore {
   /**
    * Identifies this store's lifetime. Changes when the store is emptied (e.g. Redis restarted without
-   * persistence); tokens minted under another epoch are invalid.
+   * persistence); tokens minted under another epoch are invalid. A shared store may see the epoch change
+   * while a request runs: a caller compares epoch() before and after, and discards an answer computed across
+   * a change (changesSince itself answers 'expired' when it notices one).
    */
   epoch(): Promise<string>;
 
@@ -52,4 +54,17 @@ export interface StateStore {
   /** Liveness for /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/**
+ * The store cannot be reached or did not answer in time. Only what needs state (sync-collection, getctag)
+ * fails with it; src/http/errors.ts answers 503 with Retry-After.
+ */
+export class StateUnavailableError extends Error {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds = 5, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'StateUnavailableError';
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
 }

@@ -1,0 +1,308 @@
+// The Redis StateStore against real Debian redis-server processes (issue 6): the StateStore contract suite in
+// standalone and Cluster mode, plus what only a shared store has to get right — replicas committing at
+// once, the epoch following the server (restart empty → new epoch, old tokens expired), fast failure while
+// Redis is down, ACL passwords from a file, and the key schema with its TTLs.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { configSchema, type RedisStateConfig } from '../../src/config/schema.ts';
+import type { Logger } from '../../src/dav/context.ts';
+import { runStateStoreContract } from '../../src/state/contract.ts';
+import { collectionKey, EPOCH_KEY, hashTag, snapshotKeys } from '../../src/state/keys.ts';
+import type { RedisStateStore } from '../../src/state/redis.ts';
+import { openRedisState } from '../../src/state/redis-open.ts';
+import { StateUnavailableError } from '../../src/state/store.ts';
+import { type ClusterSetup, hasRedis, type StartedRedis, startCluster, startRedis } from '../support/redis.ts';
+
+const available = await hasRedis();
+const skip = available ? false : 'redis-server is not installed (apt-get install redis-server)';
+
+interface LogLine {
+  level: string;
+  msg: string;
+  fields?: Record<string, unknown>;
+}
+function memoryLog(): Logger & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const at = (level: string) => (msg: string, fields?: Record<string, unknown>) => {
+    lines.push({ level, msg, fields });
+  };
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+function redisConfig(extra: Record<string, unknown>): RedisStateConfig {
+  const c = configSchema.parse({ state: { kind: 'redis', connectTimeoutMs: 3000, ...extra } }).state;
+  assert.equal(c.kind, 'redis');
+  return c as RedisStateConfig;
+}
+
+const KEY = collectionKey('it', { owner: 'alice', home: 'calendars', id: 'work' });
+const put = (name: string, etag: string) => ({ name, etag, deleted: false });
+
+async function until(what: string, check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`${what} within ${ms} ms`);
+}
+
+describe('Redis state store (standalone)', { skip }, () => {
+  let redis: StartedRedis;
+  before(async () => {
+    redis = await startRedis();
+  });
+  after(async () => {
+    await redis?.cleanup();
+  });
+
+  runStateStoreContract('redis standalone', async (retention) => {
+    await redis.command('FLUSHALL');
+    const store = await openRedisState(
+      redisConfig({
+        url: redis.url,
+        logMaxEntries: retention.maxLogEntries,
+        logMaxAgeSeconds: retention.maxLogAgeSeconds,
+      }),
+      memoryLog(),
+    );
+    return { store, cleanup: () => store.close() };
+  });
+
+  test('two replicas (two clients) committing on the same base: one wins, the other conflicts', async () => {
+    await redis.command('FLUSHALL');
+    const a = await openRedisState(redisConfig({ url: redis.url }), memoryLog());
+    const b = await openRedisState(redisConfig({ url: redis.url }), memoryLog());
+    try {
+      assert.equal(await a.epoch(), await b.epoch(), 'replicas share one epoch');
+      for (let round = 0; round < 20; round++) {
+        const base = (await a.getSnapshot(KEY))?.seq ?? 0;
+        const [ra, rb] = await Promise.all([
+          a.commitSnapshot(KEY, { baseSeq: base, changes: [put(`a${round}.ics`, 'x')] }),
+          b.commitSnapshot(KEY, { baseSeq: base, changes: [put(`b${round}.ics`, 'y')] }),
+        ]);
+        assert.deepEqual(
+          [ra, rb].filter((r) => r !== 'conflict'),
+          [base + 1],
+          `round ${round}`,
+        );
+      }
+      const log = await b.changesSince(KEY, 0);
+      assert.ok(Array.isArray(log));
+      assert.deepEqual(
+        log.map((e) => e.seq),
+        Array.from({ length: 20 }, (_, i) => i + 1),
+        'no seq repeated or skipped',
+      );
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  test('key schema: seq without TTL, snapshot and log with the idle TTL, epoch bound to the server', async () => {
+    await redis.command('FLUSHALL');
+    const s = await openRedisState(redisConfig({ url: redis.url }), memoryLog());
+    try {
+      await s.commitSnapshot(KEY, { baseSeq: 0, changes: [put('a.ics', 'ea')] });
+      const k = snapshotKeys(KEY);
+      assert.equal(await redis.command('TTL', k.seq), '-1');
+      for (const key of [k.snapshot, k.log]) {
+        const ttl = Number(await redis.command('TTL', key));
+        assert.ok(ttl > 80 * 24 * 3600, `${key} expires after the idle TTL (got ${ttl})`);
+      }
+      assert.equal(await redis.command('TYPE', k.log), 'list');
+      const runId = /run_id:([0-9a-f]+)/.exec(await redis.command('INFO', 'server'))?.[1];
+      assert.equal(await redis.command('HGET', EPOCH_KEY, 'server'), runId);
+      assert.equal(await redis.command('HGET', EPOCH_KEY, 'id'), await s.epoch());
+      // One hash tag for the collection: every key of it is in one Cluster slot.
+      assert.equal(new Set([KEY, k.seq, k.snapshot, k.log].map(hashTag)).size, 1);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('a reconnect to the same server keeps the epoch; a flushed store gets a new one and old seqs expire', async () => {
+    await redis.command('FLUSHALL');
+    const s = await openRedisState(redisConfig({ url: redis.url }), memoryLog());
+    try {
+      const e1 = await s.epoch();
+      await s.commitSnapshot(KEY, { baseSeq: 0, changes: [put('a.ics', 'ea'), put('b.ics', 'eb')] });
+      await redis.command('CLIENT', 'KILL', 'TYPE', 'normal');
+      await until('reconnected', async () => s.ping());
+      assert.equal(await s.epoch(), e1, 'same server, same data: tokens stay valid');
+      assert.equal((await s.getSnapshot(KEY))?.seq, 2);
+
+      await redis.command('FLUSHALL');
+      // The process still holds e1; the scripts notice the epoch is gone: a token checked against e1 is void.
+      assert.equal(await s.changesSince(KEY, 2), 'expired');
+      const e2 = await s.epoch();
+      assert.notEqual(e2, e1);
+      assert.equal(await s.getSnapshot(KEY), undefined);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('Redis killed: calls fail fast with StateUnavailableError, ping is false; restarted empty: new epoch', async () => {
+    await redis.command('FLUSHALL');
+    const log = memoryLog();
+    const s = await openRedisState(redisConfig({ url: redis.url, retryAfterSeconds: 7 }), log);
+    try {
+      const e1 = await s.epoch();
+      await s.commitSnapshot(KEY, { baseSeq: 0, changes: [put('a.ics', 'ea')] });
+      await redis.kill();
+      await until('disconnect noticed', async () => !(await s.ping()));
+      const started = Date.now();
+      for (const call of [
+        () => s.epoch(),
+        () => s.getSnapshot(KEY),
+        () => s.changesSince(KEY, 1),
+        () => s.commitSnapshot(KEY, { baseSeq: 1, changes: [] }),
+        () => s.get('dg:x'),
+      ]) {
+        await assert.rejects(call(), (err: unknown) => {
+          assert.ok(err instanceof StateUnavailableError, String(err));
+          assert.equal(err.retryAfterSeconds, 7);
+          return true;
+        });
+      }
+      assert.ok(Date.now() - started < 1000, 'no waiting for a dead server');
+      await redis.restart();
+      await until('reconnected', async () => s.ping());
+      const e2 = await s.epoch();
+      assert.notEqual(e2, e1, 'an empty store is a new epoch');
+      assert.equal(await s.changesSince(KEY, 1), 'expired');
+      assert.ok(log.lines.some((l) => l.level === 'warn' && /epoch changed/.test(l.msg)));
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('a restart that keeps the data (another run_id) still changes the epoch: writes may have been lost', async () => {
+    await redis.command('FLUSHALL');
+    const s = await openRedisState(redisConfig({ url: redis.url }), memoryLog());
+    try {
+      const e1 = await s.epoch();
+      await s.commitSnapshot(KEY, { baseSeq: 0, changes: [put('a.ics', 'ea')] });
+      // Simulate a server that kept the keys but is another process: its run_id differs from the stored one.
+      await redis.command('HSET', EPOCH_KEY, 'server', 'another-server');
+      await redis.command('CLIENT', 'KILL', 'TYPE', 'normal');
+      await until('reconnected', async () => s.ping());
+      assert.notEqual(await s.epoch(), e1);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('Redis state store: ACL user and password from a file', { skip }, () => {
+  let redis: StartedRedis;
+  let dir: string;
+  const password = 'pw-4c1f0e9b-very-secret';
+  before(async () => {
+    redis = await startRedis(['--user', 'default', 'off', '--user', 'davgate', 'on', `>${password}`, '~dg:*', '+@all']);
+    dir = await mkdtemp(join(tmpdir(), 'davgate-redis-secret-'));
+    await writeFile(join(dir, 'pw'), `${password}\n`, { mode: 0o600 });
+  });
+  after(async () => {
+    await redis?.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('authenticates as the ACL user; the password never reaches the log', async () => {
+    const log = memoryLog();
+    const s = await openRedisState(
+      redisConfig({ url: redis.url, username: 'davgate', passwordFile: join(dir, 'pw') }),
+      log,
+    );
+    try {
+      await s.commitSnapshot(KEY, { baseSeq: 0, changes: [put('a.ics', 'ea')] });
+      assert.equal((await s.getSnapshot(KEY))?.seq, 1);
+    } finally {
+      await s.close();
+    }
+    const viaEnv = await openRedisState(
+      redisConfig({ url: redis.url, username: 'davgate', passwordEnv: 'DG_TEST_REDIS_PW' }),
+      log,
+      { DG_TEST_REDIS_PW: password },
+    );
+    try {
+      assert.equal((await viaEnv.getSnapshot(KEY))?.seq, 1);
+    } finally {
+      await viaEnv.close();
+    }
+    const wrong = await openRedisState(
+      redisConfig({ url: redis.url, username: 'davgate', passwordEnv: 'DG_TEST_REDIS_PW', connectTimeoutMs: 500 }),
+      log,
+      { DG_TEST_REDIS_PW: 'wrong' },
+    );
+    try {
+      await assert.rejects(wrong.getSnapshot(KEY), StateUnavailableError);
+      assert.equal(await wrong.ping(), false);
+    } finally {
+      await wrong.close();
+    }
+    assert.ok(!JSON.stringify(log.lines).includes(password), 'password absent from the log');
+  });
+
+  test('a missing password file or variable is a configuration error naming the key', async () => {
+    await assert.rejects(
+      openRedisState(redisConfig({ url: redis.url, passwordFile: join(dir, 'nope') }), memoryLog()),
+      /state\.passwordFile: cannot read/,
+    );
+    await assert.rejects(
+      openRedisState(redisConfig({ url: redis.url, passwordEnv: 'DG_TEST_UNSET' }), memoryLog(), {}),
+      /state\.passwordEnv: environment variable DG_TEST_UNSET is not set/,
+    );
+  });
+});
+
+describe('Redis state store (Cluster, three masters)', { skip }, () => {
+  let cluster: ClusterSetup;
+  let stores: RedisStateStore[] = [];
+  before(async () => {
+    cluster = await startCluster();
+  });
+  after(async () => {
+    for (const s of stores) await s.close();
+    await cluster?.cleanup();
+  });
+
+  runStateStoreContract('redis cluster', async (retention) => {
+    for (const m of cluster.masters) await m.command('FLUSHALL');
+    const store = await openRedisState(
+      redisConfig({
+        mode: 'cluster',
+        nodes: cluster.nodes,
+        logMaxEntries: retention.maxLogEntries,
+        logMaxAgeSeconds: retention.maxLogAgeSeconds,
+      }),
+      memoryLog(),
+    );
+    stores.push(store);
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        stores = stores.filter((s) => s !== store);
+      },
+    };
+  });
+
+  test('collections spread over the masters; each commit stays in its slot', async () => {
+    for (const m of cluster.masters) await m.command('FLUSHALL');
+    const s = await openRedisState(redisConfig({ mode: 'cluster', nodes: cluster.nodes }), memoryLog());
+    stores.push(s);
+    for (let i = 0; i < 30; i++) {
+      const key = collectionKey('it', { owner: `user${i}`, home: 'calendars', id: 'cal' });
+      assert.equal(await s.commitSnapshot(key, { baseSeq: 0, changes: [put('a.ics', 'ea'), put('b.ics', 'eb')] }), 2);
+      assert.equal((await s.changesSince(key, 1)) !== 'expired', true);
+    }
+    const sizes = await Promise.all(cluster.masters.map(async (m) => Number(await m.command('DBSIZE'))));
+    assert.ok(sizes.filter((n) => n > 0).length >= 2, `keys on several masters: ${sizes}`);
+  });
+});
