@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { basicAuth } from './auth/basic-auth.ts';
 import { userDirectory } from './auth/user-directory.ts';
 import type { UserStore } from './auth/user-store.ts';
+import { type AggregateOptions, DEFAULT_AGGREGATE } from './backend/aggregate.ts';
 import { type Mount, MountRouter } from './backend/mounts.ts';
 import type { Backend } from './backend/port.ts';
 import { caldavModule } from './caldav/module.ts';
@@ -19,10 +20,12 @@ import { ReportRegistry } from './dav/reports/registry.ts';
 import { syncCollectionReport } from './dav/reports/sync-collection.ts';
 import { type DavServices, handleDav } from './http/dav-handler.ts';
 import type { AppEnv } from './http/env.ts';
+import { countRequests, RequestMetrics } from './http/metrics.ts';
 import { requestContext } from './http/request-context.ts';
 import type { QuirkOverrides } from './quirks/detect.ts';
 import { quirksMiddleware } from './quirks/middleware.ts';
 import type { QuirkProfile } from './quirks/profile.ts';
+import { PROFILES } from './quirks/registry.ts';
 import type { StateStore } from './state/store.ts';
 
 export interface AppDeps {
@@ -37,8 +40,13 @@ export interface AppDeps {
   log: Logger;
   limits?: Partial<Limits>;
   auth?: { realm?: string; cacheSeconds?: number };
+  /** Client quirk profiles in matching order (default: every built-in profile, src/quirks/registry.ts). */
   profiles?: QuirkProfile[];
   quirkOverrides?: QuirkOverrides;
+  /** The aggregated address book for clients whose profile asks for one (quirks Q22). */
+  aggregatedAddressBook?: Partial<AggregateOptions>;
+  /** Request counters per profile served on /metrics (a fresh set when absent). */
+  metrics?: RequestMetrics;
   /** Readiness of dependencies for /readyz (backend, state store). */
   ready?: () => Promise<boolean>;
 }
@@ -81,6 +89,7 @@ export function buildServices(deps: AppDeps): DavServices {
     hooks,
     limits: { ...DEFAULT_LIMITS, ...deps.limits },
     log: deps.log,
+    aggregate: { ...DEFAULT_AGGREGATE, ...deps.aggregatedAddressBook },
   };
 }
 
@@ -94,13 +103,16 @@ export function buildApp(deps: AppDeps): Hono<AppEnv> {
     const ok = (await deps.state.ping()) && (deps.ready ? await deps.ready() : true);
     return c.text(ok ? 'ready\n' : 'not ready\n', ok ? 200 : 503);
   });
+  const metrics = deps.metrics ?? new RequestMetrics();
+  app.get('/metrics', (c) => c.text(metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }));
   const auth = basicAuth({
     users: deps.users,
     realm: deps.auth?.realm ?? 'davgate',
     cacheSeconds: deps.auth?.cacheSeconds ?? 300,
   });
-  const quirks = quirksMiddleware(deps.profiles ?? [], deps.quirkOverrides);
-  app.use('*', auth, quirks);
+  const quirks = quirksMiddleware(deps.profiles ?? [...PROFILES], deps.quirkOverrides);
+  // Profiles are detected before authentication so unauthenticated probes are attributed too.
+  app.use('*', countRequests(metrics), quirks, auth);
 
   // RFC 6764 §5: well-known URIs redirect to the context path; PROPFIND there (and on "/") is
   // answered directly because some clients do not follow redirects for PROPFIND.
@@ -115,6 +127,12 @@ export function buildApp(deps: AppDeps): Hono<AppEnv> {
       if (c.req.method === 'PROPFIND' || c.req.method === 'OPTIONS') return handleDav(c, svc, { type: 'root' });
       return c.redirect(`${prefix}/`, 302);
     });
+    // quirks Q01: Apple account setup that did not follow the well-known redirect probes /principals/
+    // and Google-style paths, Windows probes /caldav/v2/ and /calendar/dav/: PROPFIND there is
+    // answered like the root (current-user-principal), so discovery continues.
+    for (const probe of ['/principals', '/principals/*', '/calendar/dav/*', '/caldav/v2', '/caldav/v2/*']) {
+      app.on('PROPFIND', probe, (c) => handleDav(c, svc, { type: 'root' }));
+    }
   }
   app.all('*', (c) => handleDav(c, svc));
   return app;

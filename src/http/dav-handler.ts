@@ -1,13 +1,14 @@
 // Turns a Hono request into a DavContext + MethodRequest, dispatches on the method, and turns the
 // DavResponse (or DavError) into a Response.
 import type { Context } from 'hono';
+import { type AggregateOptions, aggregatingRouter } from '../backend/aggregate.ts';
 import type { BackendRouter, CoreHooks, DavContext, Limits, Logger, UserDirectory } from '../dav/context.ts';
 import { DavError } from '../dav/dav-error.ts';
 import { copyMove } from '../dav/methods/copy-move.ts';
 import { del } from '../dav/methods/delete.ts';
 import { get } from '../dav/methods/get.ts';
 import { mkcalendar, mkcol } from '../dav/methods/mkcol.ts';
-import { ALLOWED_METHODS, options } from '../dav/methods/options.ts';
+import { ALLOWED_METHODS, DAV_COMPLIANCE, options } from '../dav/methods/options.ts';
 import { propfind } from '../dav/methods/propfind.ts';
 import { proppatch } from '../dav/methods/proppatch.ts';
 import { put } from '../dav/methods/put.ts';
@@ -20,7 +21,8 @@ import type { DavResponse } from '../dav/response.ts';
 import { isElement } from '../dav/xml/tree.ts';
 import { writeXml } from '../dav/xml/write.ts';
 import { mergeOptions } from '../quirks/detect.ts';
-import { applyRequestHooks } from '../quirks/middleware.ts';
+import { applyRequestHooks, applyResponseHooks } from '../quirks/middleware.ts';
+import type { QuirkProfile } from '../quirks/profile.ts';
 import type { StateStore } from '../state/store.ts';
 import { readBody } from './body.ts';
 import type { AppEnv } from './env.ts';
@@ -36,6 +38,8 @@ export interface DavServices {
   hooks: CoreHooks;
   limits: Limits;
   log: Logger;
+  /** The aggregated address book shown to clients whose profile asks for it (quirks Q22). */
+  aggregate: AggregateOptions;
 }
 
 type Handler = (ctx: DavContext, req: MethodRequest) => Promise<DavResponse>;
@@ -85,25 +89,32 @@ function preferMinimal(h: Headers): boolean {
 export async function handleDav(c: Context<AppEnv>, svc: DavServices, pathOverride?: DavPath): Promise<Response> {
   const method = c.req.method.toUpperCase();
   const requestId = c.get('requestId');
+  const quirks: QuirkProfile[] = c.get('quirks') ?? [];
+  const url = new URL(c.req.url);
+  const hookRequest = { method, path: url.pathname, headers: c.req.raw.headers };
   try {
-    const url = new URL(c.req.url);
     const path = pathOverride ?? parseDavPath(url.pathname, svc.hrefs.prefix);
     if (!path) throw new DavError(404, undefined, 'not found');
     const handler = HANDLERS[method];
     if (!handler) {
       return new Response('method not allowed\n', { status: 405, headers: { Allow: ALLOWED_METHODS } });
     }
-    const quirks = c.get('quirks') ?? [];
     const headers = applyRequestHooks(quirks, method, url.pathname, new Headers(c.req.raw.headers));
     const body =
       method === 'GET' || method === 'HEAD' || method === 'OPTIONS'
         ? new Uint8Array(0)
         : await readBody(c.req.raw, svc.limits.maxBodySize);
+    const user = c.get('user');
+    const quirkOptions = mergeOptions(quirks);
     const ctx: DavContext = {
       ...svc,
-      user: c.get('user'),
+      // The profile decides how the address-book home looks (quirks Q22); the core just resolves.
+      backends: quirkOptions.aggregatedAddressBook
+        ? aggregatingRouter(svc.backends, user, svc.aggregate)
+        : svc.backends,
+      user,
       quirks,
-      quirkOptions: mergeOptions(quirks),
+      quirkOptions,
       depth: parseDepth(headers.get('depth')),
       preferMinimal: preferMinimal(headers),
       requestHeaders: headers,
@@ -112,11 +123,16 @@ export async function handleDav(c: Context<AppEnv>, svc: DavServices, pathOverri
     const req: MethodRequest = { method, url, path, headers, body };
     const result =
       method === 'PROPFIND' && pathOverride ? await propfind(ctx, req, url.pathname) : await handler(ctx, req);
-    let res = toResponse(result);
-    if (ctx.preferMinimal && method === 'PROPFIND') res.headers.set('Preference-Applied', 'return=minimal');
-    for (const q of quirks) if (q.response) res = q.response(res);
-    return res;
+    const res = toResponse(result);
+    if (method === 'PROPFIND' || method === 'REPORT') {
+      // RFC 7240 §3 / quirks Q11: the answer depends on Brief and Prefer; Apple (and sabre's iCal
+      // support) also read the DAV: compliance classes on PROPFIND answers (Q09).
+      res.headers.set('Vary', 'Brief, Prefer');
+      if (res.status === 207) res.headers.set('DAV', DAV_COMPLIANCE);
+      if (ctx.preferMinimal && res.status === 207) res.headers.set('Preference-Applied', 'return=minimal');
+    }
+    return applyResponseHooks(quirks, res, hookRequest);
   } catch (e) {
-    return errorResponse(e, svc.log, requestId);
+    return applyResponseHooks(quirks, errorResponse(e, svc.log, requestId), hookRequest);
   }
 }

@@ -8,5 +8,7 @@ export interface AppEnv {
     user: string;
     /** Quirk profiles active for this request (set by src/quirks/middleware.ts). */
     quirks: QuirkProfile[];
+    /** Client version from the User-Agent, when the client's profile knows where to find it. */
+    clientVersion: string | undefined;
   };
 }

@@ -20,6 +20,7 @@ export function requestContext(log: Logger): MiddlewareHandler<AppEnv> {
       ms: Math.round((performance.now() - start) * 10) / 10,
       user: c.get('user'),
       quirks: (c.get('quirks') ?? []).map((q) => q.id),
+      clientVersion: c.get('clientVersion'),
     });
   };
 }

@@ -15,10 +15,17 @@ export interface QuirkOptions {
   vcardVersion?: '3.0' | '4.0';
   /** Contact-group flavour on the way out. */
   groupFlavour?: 'vcard4' | 'apple' | 'vlist';
-  /** Present the user's address books as one aggregated book. */
+  /** Present the user's address books as one aggregated book (quirks Q22). */
   aggregatedAddressBook?: boolean;
-  /** Treat Depth: 0 on calendar-query as Depth: 1. */
+  /** Treat Depth: 0 on calendar-query as Depth: 1 (quirks Q12; the core does this for everyone). */
   calendarQueryDepth0AsDepth1?: boolean;
+  /** Status for an invalid sync token instead of 403 (quirks Q21: Thunderbird's CardDAV accepts only 400). */
+  invalidSyncTokenStatus?: 400 | 403;
+  /**
+   * `PUT` + `If-None-Match: *` to a new name whose UID another object of the calendar already holds
+   * updates that object instead of failing (quirks Q18: Thunderbird accepting an invitation before sync).
+   */
+  adoptExistingUidOnCreate?: boolean;
 }
 
 export interface QuirkProfile {
@@ -28,6 +35,8 @@ export interface QuirkProfile {
   evidence: string[];
   /** Matches the User-Agent header. */
   match: RegExp;
+  /** Extracts the client version from the User-Agent (first capture group), for logs and hooks. */
+  version?: RegExp;
   options: QuirkOptions;
   /** Rewrites the incoming request (headers) before the core sees it. */
   request?(req: QuirkRequest): QuirkRequest;
@@ -35,10 +44,18 @@ export interface QuirkProfile {
   query?(report: XmlElement): XmlElement;
   /** Rewrites a property value on the way out. */
   property?(name: string, value: XmlElement): XmlElement;
-  /** Rewrites an iCalendar/vCard payload arriving from the client. */
-  payloadIn?(contentType: string, body: string): string;
+  /**
+   * Rewrites an iCalendar/vCard payload arriving from the client. `existing` is the stored text of
+   * the object being replaced, when there is one.
+   */
+  payloadIn?(contentType: string, body: string, existing?: string): string;
   /** Rewrites an iCalendar/vCard payload going to the client. */
   payloadOut?(contentType: string, body: string): string;
-  /** Last chance to adjust the response (headers). */
-  response?(res: Response): Response;
+  /**
+   * A write to a read-only object that only carries client-side state (alarm acknowledgement):
+   * true makes the core answer success without writing (quirks Q32).
+   */
+  ignorableWrite?(existing: string, incoming: string): boolean;
+  /** Last chance to adjust the response (headers, status), error responses included. */
+  response?(res: Response, req: QuirkRequest): Response;
 }

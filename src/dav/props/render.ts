@@ -99,8 +99,9 @@ async function renderOne(ctx: DavContext, res: Resource, req: PropRequest): Prom
   if (req.kind === 'allprop') {
     for (const d of Object.values(dead)) if (!found.some((f) => f.name === d.name)) found.push(d);
   }
-  // RFC 7240 Prefer: return=minimal omits the 404 propstat.
+  // RFC 7240 Prefer: return=minimal omits the 404 propstat, but a response keeps at least one
+  // propstat (RFC 4918 §14.24; CalendarServer does the same for Apple's Brief: t, quirks Q11).
   const groups = [{ status: 200, props: found }];
-  if (!ctx.preferMinimal || req.kind !== 'prop') groups.push({ status: 404, props: missing });
+  if (!ctx.preferMinimal || req.kind !== 'prop' || found.length === 0) groups.push({ status: 404, props: missing });
   return propstatResponse(href, groups);
 }

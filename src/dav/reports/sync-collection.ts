@@ -6,6 +6,7 @@ import { hrefOf, multistatus, statusResponse } from '../multistatus.ts';
 import { loadBodies, needsBody as needsBodyFor, type PropRequest, renderResponses } from '../props/render.ts';
 import type { ObjectResource, Resource } from '../resource.ts';
 import { changesFor } from '../sync/changes.ts';
+import { homeChanges } from '../sync/home-sync.ts';
 import { decodeToken } from '../sync/token.ts';
 import { dav } from '../xml/names.ts';
 import { child, el, elements, textOf } from '../xml/tree.ts';
@@ -19,7 +20,7 @@ interface SyncQuery {
 
 export const syncCollectionReport: ReportHandler<SyncQuery> = {
   name: dav('sync-collection'),
-  appliesTo: (r) => r.type === 'collection',
+  appliesTo: (r) => r.type === 'collection' || r.type === 'home',
   parse(_ctx, body) {
     const token = textOf(child(body, dav('sync-token')) ?? el(dav('sync-token'))).trim();
     const level = child(body, dav('sync-level'));
@@ -37,28 +38,49 @@ export const syncCollectionReport: ReportHandler<SyncQuery> = {
     return { token, limit, props: { kind: 'prop', props: prop ? elements(prop) : [] } };
   },
   async run(ctx: DavContext, target: Resource, q) {
-    if (target.type !== 'collection') throw new DavError(403, dav('supported-report'));
-    const cursor = q.token === '' ? undefined : decodeToken(q.token);
-    const delta = await changesFor(ctx, target.backend, target.info, cursor, q.limit);
-    const changed: ObjectResource[] = delta.changed.map((ref) => ({
-      type: 'object',
-      collection: target.info,
-      backend: target.backend,
-      ref,
-    }));
-    const needsBody = needsBodyFor(ctx, q.props, changed);
-    if (needsBody) await loadBodies(changed);
-    const present = needsBody ? changed.filter((r) => r.object) : changed;
-    const vanished = needsBody ? changed.filter((r) => !r.object).map((r) => r.ref.name) : [];
-    const responses = await renderResponses(ctx, present, q.props);
-    for (const name of [...delta.deleted, ...vanished])
-      responses.push(statusResponse(ctx.hrefs.object(target.info.ref, name), 404));
-    if (delta.truncated)
-      responses.push(
-        statusResponse(hrefOf(ctx.hrefs, target), 507, [
-          el(dav('error'), [el(dav('number-of-matches-within-limits'))]),
-        ]),
-      );
-    return multistatus(responses, [el(dav('sync-token'), [delta.token])]);
+    try {
+      return await (target.type === 'home' ? syncHome(ctx, target, q) : syncCollection(ctx, target, q));
+    } catch (e) {
+      // quirks Q21: a profile may need another status (Thunderbird's CardDAV accepts only 400).
+      const status = ctx.quirkOptions.invalidSyncTokenStatus;
+      if (status && e instanceof DavError && e.condition === dav('valid-sync-token'))
+        throw new DavError(status, e.condition, e.message);
+      throw e;
+    }
   },
 };
+
+/** The home's collections changed since the token (home-sync.ts), rendered with the asked properties. */
+async function syncHome(ctx: DavContext, target: Resource & { type: 'home' }, q: SyncQuery) {
+  const cursor = q.token === '' ? undefined : decodeToken(q.token);
+  const delta = await homeChanges(ctx, target.user, target.home, cursor);
+  const changed: Resource[] = delta.changed.map(({ info, backend }) => ({ type: 'collection', info, backend }));
+  const responses = await renderResponses(ctx, changed, q.props);
+  for (const id of delta.deleted)
+    responses.push(statusResponse(ctx.hrefs.collection({ owner: target.user, home: target.home, id }), 404));
+  return multistatus(responses, [el(dav('sync-token'), [delta.token])]);
+}
+
+async function syncCollection(ctx: DavContext, target: Resource, q: SyncQuery) {
+  if (target.type !== 'collection') throw new DavError(403, dav('supported-report'));
+  const cursor = q.token === '' ? undefined : decodeToken(q.token);
+  const delta = await changesFor(ctx, target.backend, target.info, cursor, q.limit);
+  const changed: ObjectResource[] = delta.changed.map((ref) => ({
+    type: 'object',
+    collection: target.info,
+    backend: target.backend,
+    ref,
+  }));
+  const needsBody = needsBodyFor(ctx, q.props, changed);
+  if (needsBody) await loadBodies(changed);
+  const present = needsBody ? changed.filter((r) => r.object) : changed;
+  const vanished = needsBody ? changed.filter((r) => !r.object).map((r) => r.ref.name) : [];
+  const responses = await renderResponses(ctx, present, q.props);
+  for (const name of [...delta.deleted, ...vanished])
+    responses.push(statusResponse(ctx.hrefs.object(target.info.ref, name), 404));
+  if (delta.truncated)
+    responses.push(
+      statusResponse(hrefOf(ctx.hrefs, target), 507, [el(dav('error'), [el(dav('number-of-matches-within-limits'))])]),
+    );
+  return multistatus(responses, [el(dav('sync-token'), [delta.token])]);
+}
