@@ -1,11 +1,12 @@
 // DavContext (DESIGN.md §Central interfaces 5): what every handler gets instead of long argument lists.
 import type { Backend } from '../backend/port.ts';
-import type { CollectionInfo, CollectionKind, CollectionPatch, HomeKind } from '../backend/types.ts';
+import type { CollectionInfo, CollectionKind, CollectionPatch, HomeKind, StoredObject } from '../backend/types.ts';
 import type { QuirkOptions, QuirkProfile } from '../quirks/profile.ts';
 import type { StateStore } from '../state/store.ts';
 import type { Hrefs } from './path.ts';
 import type { PropertyRegistry } from './props/registry.ts';
 import type { ReportRegistry } from './reports/registry.ts';
+import type { ObjectResource } from './resource.ts';
 import type { XmlElement } from './xml/tree.ts';
 
 export type Depth = '0' | '1' | 'infinity';
@@ -53,6 +54,8 @@ export interface ValidatedObject {
   text: string;
   uid?: string;
   componentType?: string;
+  /** Media type to store when it is not the kind's default (CardDAV: SOGo lists, text/x-vlist). */
+  contentType?: string;
 }
 
 /**
@@ -77,6 +80,23 @@ export interface CoreHooks {
   parseMkcalendar?: (ctx: DavContext, body: XmlElement | undefined) => CollectionPatch;
   /** Precondition element for a UID conflict in each kind (no-uid-conflict in CalDAV/CardDAV). */
   uidConflict?: Partial<Record<CollectionKind, (href: string) => Error>>;
+  /**
+   * The representation of an object a GET asks for (CardDAV: vCard version and group flavour from
+   * Accept and the client profile); undefined serves the stored bytes. The ETag stays the stored
+   * one: the conversion is a function of the stored bytes and the request.
+   */
+  represent?: Partial<
+    Record<
+      CollectionKind,
+      (ctx: DavContext, res: ObjectResource, object: StoredObject) => Promise<Represented | undefined>
+    >
+  >;
+}
+
+/** A converted representation of a stored object (CoreHooks.represent). */
+export interface Represented {
+  body: string;
+  contentType: string;
 }
 
 export interface DavContext {

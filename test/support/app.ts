@@ -22,6 +22,8 @@ export interface TestAppOptions {
   limits?: AppDeps['limits'];
   /** Wraps the memory backend (e.g. to simulate outages). */
   wrapBackend?: (b: MemoryBackend) => Backend;
+  /** Further buildApp dependencies (quirk overrides, mounts, metrics, …). */
+  deps?: Partial<AppDeps>;
 }
 
 export async function createTestApp(opts: TestAppOptions = {}) {
@@ -50,6 +52,7 @@ export async function createTestApp(opts: TestAppOptions = {}) {
     log: createLogger('silent'),
     profiles: opts.profiles,
     limits: opts.limits,
+    ...opts.deps,
   });
 
   async function request(

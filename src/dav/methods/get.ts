@@ -8,7 +8,7 @@ import type { DavResponse } from '../response.ts';
 import { childrenOf } from './propfind.ts';
 import type { MethodRequest } from './request.ts';
 
-const TEXTUAL = /^(text\/calendar|text\/vcard|text\/x-vcard)/i;
+const TEXTUAL = /^(text\/calendar|text\/vcard|text\/x-vcard|text\/x-vlist)/i;
 
 export async function get(ctx: DavContext, req: MethodRequest): Promise<DavResponse> {
   const res = await resolveExisting(ctx, req.path);
@@ -26,19 +26,27 @@ export async function get(ctx: DavContext, req: MethodRequest): Promise<DavRespo
   if (inm && (inm.trim() === '*' || inm.split(',').some((t) => t.trim() === etag))) {
     return { status: 304, headers: { ETag: etag } };
   }
+  // A negotiated representation (CoreHooks.represent) keeps the stored ETag: it is a function of the
+  // stored bytes and the request, and getetag in PROPFIND/REPORT must match what GET says.
+  let contentType = obj.contentType;
+  const shown = await ctx.hooks.represent?.[res.collection.kind]?.(ctx, res, obj);
+  if (shown) {
+    body = new TextEncoder().encode(shown.body);
+    contentType = shown.contentType;
+  }
   const payloadOut = ctx.quirks.filter((q) => q.payloadOut);
   let sameBytes = true;
-  if (payloadOut.length && TEXTUAL.test(obj.contentType)) {
+  if (payloadOut.length && TEXTUAL.test(contentType)) {
     let text = new TextDecoder().decode(body);
     const before = text;
-    for (const q of payloadOut) text = q.payloadOut?.(obj.contentType, text) ?? text;
+    for (const q of payloadOut) text = q.payloadOut?.(contentType, text) ?? text;
     if (text !== before) {
       body = new TextEncoder().encode(text);
       sameBytes = false;
     }
   }
   const headers: Record<string, string> = {
-    'Content-Type': obj.contentType,
+    'Content-Type': contentType,
     'Last-Modified': obj.lastModified.toUTCString(),
     'Content-Length': String(body.byteLength),
   };

@@ -65,7 +65,7 @@ export async function storeObject(
     stored = new TextEncoder().encode(v.text);
     uid = v.uid;
     componentType = v.componentType;
-    type = ctx.hooks.contentTypes[collection.kind] ?? type;
+    type = v.contentType ?? ctx.hooks.contentTypes[collection.kind] ?? type;
   }
   try {
     const r = await backend.putObject(
