@@ -12,10 +12,15 @@ const req = (x: string) => parseAddressDataRequest(parseXml(x));
 
 describe('CARDDAV:address-data request (RFC 6352 §10.4)', () => {
   it('defaults to text/vcard 3.0 and the whole card', () => {
-    assert.deepEqual(req(`<C:address-data ${NS}/>`), { contentType: 'text/vcard', version: '3.0' });
+    assert.deepEqual(req(`<C:address-data ${NS}/>`), {
+      contentType: 'text/vcard',
+      version: '3.0',
+      versionGiven: false,
+    });
     assert.deepEqual(req(`<C:address-data ${NS}><C:allprop/></C:address-data>`), {
       contentType: 'text/vcard',
       version: '3.0',
+      versionGiven: false,
     });
   });
 
@@ -26,6 +31,7 @@ describe('CARDDAV:address-data request (RFC 6352 §10.4)', () => {
     assert.deepEqual(r, {
       contentType: 'text/vcard',
       version: '4.0',
+      versionGiven: true,
       props: [
         { name: 'EMAIL', novalue: false },
         { name: 'PHOTO', novalue: true },
@@ -34,10 +40,13 @@ describe('CARDDAV:address-data request (RFC 6352 §10.4)', () => {
   });
 
   it('supported-address-data: vCard 3.0 and 4.0 pass, jCard and vCard 2.1 are 403', () => {
-    assert.doesNotThrow(() => assertSupportedAddressData({ contentType: 'text/vcard', version: '4.0' }));
+    assert.doesNotThrow(() =>
+      assertSupportedAddressData({ contentType: 'text/vcard', version: '4.0', versionGiven: true }),
+    );
+    assert.doesNotThrow(() => assertSupportedAddressData(req(`<C:address-data ${NS} content-type="text/x-vlist"/>`)));
     for (const bad of [
-      { contentType: 'application/vcard+json', version: '4.0' },
-      { contentType: 'text/vcard', version: '2.1' },
+      { contentType: 'application/vcard+json', version: '4.0', versionGiven: true },
+      { contentType: 'text/vcard', version: '2.1', versionGiven: true },
     ]) {
       assert.throws(
         () => assertSupportedAddressData(bad),

@@ -17,6 +17,8 @@ export interface AddressDataRequest {
   contentType: string;
   /** vCard version asked for, default 3.0 (§10.4). */
   version: string;
+  /** Whether the request named the version (otherwise the client profile or the stored form decides). */
+  versionGiven: boolean;
   /** Properties to return; undefined returns the whole card (no children or `<C:allprop/>`). */
   props?: SelectedProperty[];
 }
@@ -34,19 +36,29 @@ export function attr(e: XmlElement, local: string): string | undefined {
 
 export function parseAddressDataRequest(e: XmlElement): AddressDataRequest {
   const contentType = (attr(e, 'content-type') ?? 'text/vcard').trim().toLowerCase();
-  const version = (attr(e, 'version') ?? '3.0').trim();
-  if (elements(e).some((c) => c.name === carddav('allprop'))) return { contentType, version };
+  const given = attr(e, 'version')?.trim();
+  const version = given || (contentType === 'text/x-vlist' ? '1.0' : '3.0');
+  const versionGiven = given !== undefined && given !== '';
+  if (elements(e).some((c) => c.name === carddav('allprop'))) return { contentType, version, versionGiven };
   const props = childrenNamed(e, carddav('prop')).map((p) => {
     const name = attr(p, 'name')?.trim();
     if (!name) throw new DavError(400, undefined, 'CARDDAV:prop needs a name attribute');
     return { name, novalue: attr(p, 'novalue')?.trim().toLowerCase() === 'yes' };
   });
-  return props.length ? { contentType, version, props } : { contentType, version };
+  return props.length ? { contentType, version, versionGiven, props } : { contentType, version, versionGiven };
 }
+
+/**
+ * Types accepted in requests besides the advertised ones: SOGo's contact lists (quirks Q24), which
+ * clients that use them ask for by content type alone.
+ */
+const ALSO_ACCEPTED = [{ contentType: 'text/x-vlist', version: '1.0' }] as const;
 
 /** §8.6/§8.7 precondition CARDDAV:supported-address-data for an address-data element in a REPORT. */
 export function assertSupportedAddressData(req: AddressDataRequest): void {
-  const ok = SUPPORTED_ADDRESS_DATA.some((s) => s.contentType === req.contentType && s.version === req.version);
+  const ok = [...SUPPORTED_ADDRESS_DATA, ...ALSO_ACCEPTED].some(
+    (s) => s.contentType === req.contentType && s.version === req.version,
+  );
   if (!ok) {
     throw new DavError(
       403,
@@ -57,7 +69,7 @@ export function assertSupportedAddressData(req: AddressDataRequest): void {
 }
 
 /** Physical lines grouped into logical content lines (a line plus its folded continuations). */
-function logicalLines(text: string): string[][] {
+export function logicalLines(text: string): string[][] {
   const out: string[][] = [];
   for (const line of text.split(/\r\n|\n|\r/)) {
     if ((line.startsWith(' ') || line.startsWith('\t')) && out.length) out[out.length - 1].push(line);
@@ -67,7 +79,7 @@ function logicalLines(text: string): string[][] {
 }
 
 /** Index of the colon that separates name/parameters from the value (colons inside quoted parameter values do not count). */
-function valueColon(unfolded: string): number {
+export function valueColon(unfolded: string): number {
   let quoted = false;
   for (let i = 0; i < unfolded.length; i++) {
     const ch = unfolded[i];

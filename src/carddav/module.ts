@@ -1,8 +1,10 @@
 // What the CardDAV module (RFC 6352) plugs into the WebDAV core; wired in src/app.ts.
-import type { CollectionInfo } from '../backend/types.ts';
+import type { CollectionInfo, StoredObject } from '../backend/types.ts';
 import type { DavContext } from '../dav/context.ts';
+import type { ObjectResource } from '../dav/resource.ts';
 import { carddavProperties } from './props.ts';
 import { carddavReports } from './reports.ts';
+import { representationForGet, representObject } from './representation.ts';
 import { checkVcardContentType, noUidConflict, validateVcard } from './validate.ts';
 
 export const carddavModule = {
@@ -12,4 +14,9 @@ export const carddavModule = {
   validate: (ctx: DavContext, text: string, collection: CollectionInfo) => validateVcard(text, collection, ctx.limits),
   uidConflict: noUidConflict,
   checkContentType: checkVcardContentType,
+  /** GET of an address object: the version and group flavour from Accept and the client profile. */
+  represent: async (ctx: DavContext, res: ObjectResource, object: StoredObject) => {
+    const r = await representObject(res, object, representationForGet(ctx));
+    return r.unchanged ? undefined : { body: r.text, contentType: r.contentType };
+  },
 };

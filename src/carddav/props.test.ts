@@ -154,7 +154,7 @@ describe('address-data on address objects (RFC 6352 §10.4)', () => {
     assert.equal(r.props[200][carddav('address-data')], APPLE_V3);
   });
 
-  it('asking for version 4.0 of a 3.0 card returns the stored 3.0 form (no conversion claimed)', async () => {
+  it('§10.4 version="4.0" of a stored 3.0 card converts it (quirks Q23)', async () => {
     const { card } = await setup();
     const [r] = flatten({
       status: 207,
@@ -162,7 +162,19 @@ describe('address-data on address objects (RFC 6352 §10.4)', () => {
         await propValues(card, '<C:address-data content-type="text/vcard" version="4.0"/>'),
       ]),
     });
-    assert.match(r.props[200][carddav('address-data')], /\r\nVERSION:3\.0\r\n/);
+    const text = r.props[200][carddav('address-data')];
+    assert.match(text, /^BEGIN:VCARD\r\nVERSION:4\.0\r\n/);
+    assert.match(text, /\r\nPHOTO:data:image\/jpeg;base64,\/9j\//);
+    assert.doesNotMatch(text, /ENCODING=/);
+  });
+
+  it('without a version attribute the stored form is returned', async () => {
+    const { card } = await setup();
+    const [r] = flatten({
+      status: 207,
+      body: el(dav('multistatus'), [await propValues(card, '<C:address-data/>')]),
+    });
+    assert.equal(r.props[200][carddav('address-data')], APPLE_V3);
   });
 
   it('§10.4.2 <C:prop name> selects properties', async () => {

@@ -8,24 +8,26 @@ import { carddav, dav } from '../dav/xml/names.ts';
 import { el, textOf, type XmlNode } from '../dav/xml/tree.ts';
 import { parseAddressDataRequest, SUPPORTED_ADDRESS_DATA, selectProperties } from './address-data.ts';
 import { COLLATIONS } from './collation.ts';
+import { representationFor, representObject } from './representation.ts';
 import { isAddressbook, isAddressObject } from './resource-kind.ts';
 
 const isPrincipal = (r: Resource): boolean => r.type === 'principal';
 
 /**
- * The stored vCard as the client gets it: quirk payloadOut hooks applied (as GET does), then the
- * §10.4.2 property selection. No version conversion yet: a request for another version than the
- * stored one gets the stored text (its VERSION line tells the client what it got).
+ * The address object as the client gets it (§10.4): in the version and group flavour the request or
+ * the client profile asks for (representation.ts; the stored form otherwise), quirk payloadOut hooks
+ * applied (as GET does), then the §10.4.2 property selection.
  */
-function addressData(
+async function addressData(
   ctx: DavContext,
   res: Resource,
   requested: Parameters<PropertyDef['get']>[2],
-): XmlNode[] | undefined {
+): Promise<XmlNode[] | undefined> {
   if (res.type !== 'object' || !res.object) return undefined;
-  let text = new TextDecoder('utf-8').decode(res.object.body);
-  for (const q of ctx.quirks) if (q.payloadOut) text = q.payloadOut(res.object.contentType, text);
   const req = parseAddressDataRequest(requested);
+  const shown = await representObject(res, res.object, representationFor(ctx, req));
+  let text = shown.text;
+  for (const q of ctx.quirks) if (q.payloadOut) text = q.payloadOut(shown.contentType, text);
   if (req.props) text = selectProperties(text, req.props);
   return [text];
 }

@@ -6,13 +6,17 @@ import type { Limits } from '../dav/context.ts';
 import { DavError } from '../dav/dav-error.ts';
 import { carddav, dav } from '../dav/xml/names.ts';
 import { el } from '../dav/xml/tree.ts';
+import { isVlist, parseLines, VLIST_CONTENT_TYPE } from './convert.ts';
 import { parseVcard, VcardParseError } from './vcard.ts';
 
 export interface ValidVcard {
   uid: string;
   /** The text to store: the request body without a leading BOM. */
   text: string;
-  version: '3.0' | '4.0';
+  /** vCard version; '1.0' for a SOGo contact list (BEGIN:VLIST, quirks Q24). */
+  version: '3.0' | '4.0' | '1.0';
+  /** Set for contact lists, stored as text/x-vlist. */
+  contentType?: string;
   /** True when `text` differs from the body sent (RFC 4791 §5.3.4 / quirks Q19: omit the PUT ETag). */
   modified: boolean;
 }
@@ -23,6 +27,7 @@ export interface ValidVcard {
  */
 const ACCEPTED_TYPES = new Set([
   'text/vcard',
+  'text/x-vlist',
   'text/x-vcard',
   'text/directory',
   'text/plain',
@@ -53,6 +58,7 @@ export function validateVcard(
     throw new DavError(403, carddav('max-resource-size'), `vCard larger than ${limits.maxResourceSize} bytes`);
   }
   const stored = text.replace(/^\uFEFF/, '');
+  if (isVlist(stored)) return validateVlist(stored, text, collection);
   let card: ReturnType<typeof parseVcard>;
   try {
     card = parseVcard(stored);
@@ -75,6 +81,29 @@ export function validateVcard(
   const uid = card.uid?.trim();
   if (!uid) throw invalid(collection, 'UID is required (RFC 6352 §5.1)');
   return { uid, text: stored, version: card.version, modified: stored !== text };
+}
+
+/**
+ * A SOGo contact list (BEGIN:VLIST … END:VLIST, quirks Q24): stored as sent, as text/x-vlist, and
+ * converted into a vCard group for clients that ask for one (convert.ts).
+ */
+function validateVlist(stored: string, sent: string, collection: CollectionInfo): ValidVcard {
+  let uid: string | undefined;
+  try {
+    const lines = parseLines(stored);
+    if (
+      lines[0]?.name !== 'BEGIN' ||
+      lines.at(-1)?.name !== 'END' ||
+      lines.at(-1)?.value.trim().toUpperCase() !== 'VLIST'
+    )
+      throw new Error('expected BEGIN:VLIST … END:VLIST');
+    if (lines.filter((l) => l.name === 'BEGIN').length !== 1) throw new Error('one list per resource');
+    uid = lines.find((l) => l.name === 'UID')?.value.trim();
+  } catch (e) {
+    throw invalid(collection, `invalid contact list: ${(e as Error).message}`);
+  }
+  if (!uid) throw invalid(collection, 'UID is required (RFC 6352 §5.1)');
+  return { uid, text: stored, version: '1.0', contentType: VLIST_CONTENT_TYPE, modified: stored !== sent };
 }
 
 /** RFC 6352 §6.3.2.1 `CARDDAV:no-uid-conflict`: 403 naming the resource that already holds the UID. */
