@@ -4,6 +4,7 @@
 import { contentEtag } from '../../src/backend/etag.ts';
 import { type Backend, BackendError, type BackendQuery, type CollectionAdmin } from '../../src/backend/port.ts';
 import type {
+  BusyResult,
   ChangeSet,
   CollectionInfo,
   CollectionKind,
@@ -15,11 +16,14 @@ import type {
   PutResult,
   QueryResult,
   StoredObject,
+  TimeIndex,
+  TimeSpan,
   WritePreconditions,
 } from '../../src/backend/types.ts';
 import type { XmlElement } from '../../src/dav/xml/tree.ts';
 import { ChangeLog } from './change-log.ts';
 import { applyCollectionPatch } from './collection-patch.ts';
+import { spanMatches } from './time-spans.ts';
 
 export interface MemoryBackendOptions {
   /** Backend mount id (default 'memory'). */
@@ -37,6 +41,7 @@ export interface MemoryBackendOptions {
 interface Entry extends StoredObject {
   uid?: string;
   componentType?: string;
+  timeIndex?: TimeIndex;
   /** Seq of the last change, for ordering the initial sync. */
   seq: number;
 }
@@ -158,8 +163,53 @@ export class MemoryBackend implements Backend {
     c.log.record(++this.#clock, name, undefined);
   }
 
-  async query(ref: CollectionRef, _q: BackendQuery): Promise<QueryResult> {
-    return { items: [...this.#get(ref).objects.values()].map(cloneObject), exact: false };
+  /**
+   * Calendar queries narrow by component type and, with a time range, by the stored TimeIndex (a linear
+   * scan: this is the reference adapter, not a fast one). Objects the index cannot answer are `unsure`.
+   */
+  async query(ref: CollectionRef, q: BackendQuery): Promise<QueryResult> {
+    const all = [...this.#get(ref).objects.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (q.kind !== 'calendar' || !q.component) return { items: all.map(cloneObject), exact: false };
+    const comp = q.component.toUpperCase();
+    const typed = all.filter((e) => e.componentType === undefined || e.componentType === comp);
+    if (!q.timeRange) {
+      const unsure = typed.filter((e) => e.componentType === undefined).map((e) => e.name);
+      return { items: typed.map(cloneObject), exact: true, unsure };
+    }
+    const qs = q.timeRange.start?.getTime();
+    const qe = q.timeRange.end?.getTime();
+    const items: StoredObject[] = [];
+    const unsure: string[] = [];
+    const spans: Record<string, TimeSpan[]> = {};
+    for (const e of typed) {
+      const ti = e.timeIndex;
+      const hits = ti ? ti.spans.filter((s) => spanMatches(s, qs, qe)) : [];
+      const incomplete = !ti || (ti.completeUntil !== undefined && (qe === undefined || ti.completeUntil <= qe));
+      if (hits.length === 0 && !incomplete) continue;
+      items.push(cloneObject(e));
+      if (hits.length > 0 && ti?.exact && e.componentType !== undefined) {
+        if (q.spans) spans[e.name] = structuredClone(hits);
+      } else unsure.push(e.name);
+    }
+    const result: QueryResult = { items, exact: true, unsure };
+    if (q.spans) result.spans = spans;
+    return result;
+  }
+
+  async busySpans(ref: CollectionRef, range: { start: Date; end: Date }): Promise<BusyResult> {
+    const qs = range.start.getTime();
+    const qe = range.end.getTime();
+    const spans: TimeSpan[] = [];
+    const unsure: string[] = [];
+    for (const e of this.#get(ref).objects.values()) {
+      if (e.componentType !== undefined && e.componentType !== 'VEVENT' && e.componentType !== 'VFREEBUSY') continue;
+      const ti = e.timeIndex;
+      const overlapping = ti ? ti.spans.filter((s) => spanMatches({ ...s, busyOnly: false }, qs, qe)) : [];
+      const incomplete = !ti || (ti.completeUntil !== undefined && ti.completeUntil <= qe);
+      if (incomplete || (!ti.exact && overlapping.length > 0)) unsure.push(e.name);
+      else if (ti.exact) spans.push(...structuredClone(overlapping.filter((s) => s.busy)));
+    }
+    return { spans, unsure: unsure.sort() };
   }
 
   async findByUid(ref: CollectionRef, uid: string): Promise<string | undefined> {
@@ -218,6 +268,7 @@ export class MemoryBackend implements Backend {
       deadProps: cur?.deadProps ?? {},
       uid: input.uid,
       componentType: input.componentType,
+      timeIndex: input.timeIndex && structuredClone(input.timeIndex),
       seq,
     });
     c.log.record(seq, name, etag);

@@ -76,6 +76,34 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX changes_seq ON changes (collection, seq);
     `,
   },
+  {
+    version: 2,
+    description: 'calendar time index: instance spans per object for time-range queries and free-busy',
+    sql: `
+      -- What the CalDAV core computed at write time (PutInput.timeIndex): 0/1 flags and the horizon.
+      ALTER TABLE objects ADD COLUMN time_indexed INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE objects ADD COLUMN time_exact INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE objects ADD COLUMN time_complete_until INTEGER;      -- ms; NULL = every instance indexed
+
+      -- One row per instance span. lo/hi fold the inclusive flags into half-open bounds (a range [S, E)
+      -- matches when lo < E AND hi > S); "long" spans (> 31 days) are few and scanned apart, so short ones
+      -- are found by a range scan on lo alone.
+      CREATE TABLE object_spans (
+        collection INTEGER NOT NULL,
+        name       TEXT NOT NULL,
+        lo         INTEGER NOT NULL,
+        hi         INTEGER NOT NULL,
+        long       INTEGER NOT NULL,
+        flags      INTEGER NOT NULL,                                     -- 1 inclStart, 2 inclEnd, 4 busyOnly
+        rid        INTEGER,
+        comp       INTEGER,
+        busy       TEXT,
+        FOREIGN KEY (collection, name) REFERENCES objects (collection, name) ON DELETE CASCADE
+      );
+      CREATE INDEX object_spans_lo ON object_spans (collection, long, lo, hi);
+      CREATE INDEX object_spans_name ON object_spans (collection, name);
+    `,
+  },
 ];
 
 /** The schema version this code expects. */

@@ -8,6 +8,7 @@ import type { XmlElement } from '../../src/dav/xml/tree.ts';
 import { recordChange } from './changes.ts';
 import type { CollectionHandle } from './collections.ts';
 import { parseJson, type SqlDb } from './db.ts';
+import { storeSpans } from './time-index.ts';
 
 /** Names per getObjects statement; the list travels as one JSON parameter. */
 export const NAME_CHUNK = 500;
@@ -73,11 +74,13 @@ export function putRow(
   const now = Date.now();
   sql
     .stmt(
-      `INSERT INTO objects (collection, name, uid, component_type, content_type, body, etag, size, last_modified)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO objects (collection, name, uid, component_type, content_type, body, etag, size, last_modified,
+         time_indexed, time_exact, time_complete_until)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (collection, name) DO UPDATE SET uid = excluded.uid, component_type = excluded.component_type,
          content_type = excluded.content_type, body = excluded.body, etag = excluded.etag, size = excluded.size,
-         last_modified = excluded.last_modified`,
+         last_modified = excluded.last_modified, time_indexed = excluded.time_indexed,
+         time_exact = excluded.time_exact, time_complete_until = excluded.time_complete_until`,
     )
     .run(
       h.cid,
@@ -89,7 +92,11 @@ export function putRow(
       etag,
       input.body.byteLength,
       now,
+      input.timeIndex ? 1 : 0,
+      input.timeIndex?.exact ? 1 : 0,
+      input.timeIndex?.completeUntil ?? null,
     );
+  storeSpans(sql, h.cid, name, input, before !== undefined);
   recordChange(sql, h.cid, name, 'put', now);
   return { etag, created: before === undefined };
 }

@@ -115,7 +115,7 @@ describe('SqlBackend objects', () => {
     assert.deepEqual(await s.backend.getObjects(ref, []), []);
   });
 
-  test('findByUid and query narrowing by component type (exact: false)', async () => {
+  test('findByUid and query narrowing by component type (exact; objects of unknown type are unsure)', async () => {
     await s.backend.putObject(ref, 'e.ics', event('ev', 'x', 'VEVENT'), {});
     await s.backend.putObject(ref, 't.ics', event('td', 'x', 'VTODO'), {});
     await s.backend.putObject(
@@ -127,7 +127,8 @@ describe('SqlBackend objects', () => {
     assert.equal(await s.backend.findByUid(ref, 'td'), 't.ics');
     assert.equal(await s.backend.findByUid(ref, 'none'), undefined);
     const todos = await s.backend.query(ref, { kind: 'calendar', component: 'VTODO' });
-    assert.equal(todos.exact, false);
+    assert.equal(todos.exact, true);
+    assert.deepEqual(todos.unsure, ['raw.ics']);
     assert.deepEqual(todos.items.map((o) => o.name).sort(), ['raw.ics', 't.ics']);
     const all = await s.backend.query(ref, { kind: 'calendar' });
     assert.equal(all.items.length, 3);

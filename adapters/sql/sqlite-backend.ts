@@ -4,6 +4,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Backend, BackendQuery } from '../../src/backend/port.ts';
 import type {
+  BusyResult,
   ChangeSet,
   CollectionInfo,
   CollectionRef,
@@ -20,6 +21,7 @@ import { changesAfter, type PruneOptions, pruneChanges } from './changes.ts';
 import { getInfo, listInfos, requireHandle, SqlCollectionAdmin } from './collections.ts';
 import { SqlDb } from './db.ts';
 import { deleteRow, patchProps, putRow, selectByNames, toStored } from './objects.ts';
+import { busyByTime, rangeBounds, selectByTime, spansOf } from './time-index.ts';
 
 export interface SqlBackendOptions {
   /** Backend mount id (DESIGN.md: used in gateway sync tokens). Default 'sql'. */
@@ -70,22 +72,49 @@ export class SqlBackend implements Backend {
     sql.write(() => deleteRow(sql, requireHandle(sql, ref), name, pre));
   }
 
-  /** Narrows calendar queries by component type; the core applies the exact filter (exact: false). */
+  /**
+   * Narrows calendar queries by component type and, with a time range, by the stored time index
+   * (time-index.ts): objects whose spans decide the range are exact; the rest are `unsure`.
+   */
   async query(ref: CollectionRef, q: BackendQuery): Promise<QueryResult> {
     const sql = this.#sql;
-    const rows = sql.read(() => {
+    return sql.read(() => {
       const h = requireHandle(sql, ref);
       const cols = 'name, etag, body, content_type, last_modified, dead_props';
+      if (q.kind === 'calendar' && q.component && q.timeRange) {
+        const { qs, qe } = rangeBounds(q.timeRange);
+        const { rows, sure } = selectByTime(sql, h.cid, q.component.toUpperCase(), qs, qe);
+        const items = rows.map(toStored);
+        const result: QueryResult = {
+          items,
+          exact: true,
+          unsure: items.filter((o) => !sure.has(o.name)).map((o) => o.name),
+        };
+        if (q.spans) result.spans = spansOf(sql, h.cid, [...sure], qs, qe);
+        return result;
+      }
       if (q.kind === 'calendar' && q.component) {
-        return sql
+        const rows = sql
           .stmt(
-            `SELECT ${cols} FROM objects WHERE collection = ? AND (component_type = ? OR component_type IS NULL) ORDER BY name`,
+            `SELECT ${cols}, component_type FROM objects WHERE collection = ? AND (component_type = ? OR component_type IS NULL) ORDER BY name`,
           )
           .all(h.cid, q.component.toUpperCase());
+        const unsure = rows.filter((r) => r.component_type === null).map((r) => String(r.name));
+        return { items: rows.map(toStored), exact: true, unsure };
       }
-      return sql.stmt(`SELECT ${cols} FROM objects WHERE collection = ? ORDER BY name`).all(h.cid);
+      const rows = sql.stmt(`SELECT ${cols} FROM objects WHERE collection = ? ORDER BY name`).all(h.cid);
+      return { items: rows.map(toStored), exact: false };
     });
-    return { items: rows.map(toStored), exact: false };
+  }
+
+  /** Busy time from the stored time index (RFC 4791 §7.10), plus the objects it cannot answer. */
+  async busySpans(ref: CollectionRef, range: { start: Date; end: Date }): Promise<BusyResult> {
+    const sql = this.#sql;
+    return sql.read(() => {
+      const h = requireHandle(sql, ref);
+      const { qs, qe } = rangeBounds(range);
+      return busyByTime(sql, h.cid, qs, qe);
+    });
   }
 
   /**

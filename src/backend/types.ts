@@ -73,6 +73,38 @@ export interface PutInput {
   uid?: string;
   /** Component type for calendar objects (VEVENT, VTODO, …). */
   componentType?: string;
+  /** Calendar objects: instance spans computed at validation, for time-range narrowing (optional to store). */
+  timeIndex?: TimeIndex;
+}
+
+/**
+ * One instance of a calendar object as the CalDAV core indexes it (epoch ms, ±Infinity when unbounded).
+ * A time-range [S, E) matches it exactly when
+ *   (inclStart ? start <= E : start < E) && (inclEnd ? end >= S : end > S)
+ * (RFC 4791 §9.9: some rows compare inclusively). Adapters may fold the flags into ±1 ms bounds.
+ */
+export interface TimeSpan {
+  start: number;
+  end: number;
+  inclStart?: boolean;
+  inclEnd?: boolean;
+  /** RECURRENCE-ID of the instance (epoch ms) when it belongs to a recurring set. */
+  rid?: number;
+  /** Position of the component the instance comes from among the object's non-VTIMEZONE components. */
+  comp?: number;
+  /** FBTYPE (BUSY, BUSY-TENTATIVE, BUSY-UNAVAILABLE) when the span is busy time. */
+  busy?: string;
+  /** Busy time only: ignored for time-range matching. */
+  busyOnly?: boolean;
+}
+
+/** What the CalDAV core computes per calendar object so a backend can answer time ranges without parsing. */
+export interface TimeIndex {
+  spans: TimeSpan[];
+  /** False when the spans only bound the matches (floating times, DATE values): candidates are re-checked. */
+  exact: boolean;
+  /** Every instance starting before this instant (ms) is in `spans`; undefined when all are. */
+  completeUntil?: number;
 }
 
 export interface PutResult {
@@ -95,4 +127,14 @@ export interface QueryResult {
   items: StoredObject[];
   /** When false the core applies the exact filter afterwards. */
   exact: boolean;
+  /** Names among `items` the core must check even when `exact` is true (e.g. objects without a usable TimeIndex). */
+  unsure?: string[];
+  /** With BackendQuery.spans: the indexed spans of each exactly matched item that overlap the time range. */
+  spans?: Record<string, TimeSpan[]>;
+}
+
+/** Busy time from the TimeIndex of a calendar, and the objects whose index cannot tell (checked by the core). */
+export interface BusyResult {
+  spans: TimeSpan[];
+  unsure: string[];
 }

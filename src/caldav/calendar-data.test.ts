@@ -104,11 +104,26 @@ describe('calendar-data partial retrieval (RFC 4791 §9.6)', () => {
     );
   });
 
-  it('expand is parsed (and validated) but returns the unexpanded object for now', () => {
+  it('§9.6.5 / §7.8.3: expand returns the instances in the range in UTC with RECURRENCE-ID, overrides applied', () => {
     const req = request('<C:expand start="20060103T000000Z" end="20060105T000000Z"/>');
     assert.deepEqual(req.expand, { start: Date.UTC(2006, 0, 3), end: Date.UTC(2006, 0, 5) });
-    const text = fixture('rfc4791/abcd2.ics');
-    assert.equal(renderCalendarData(text, req), text);
+    const out = renderCalendarData(fixture('rfc4791/abcd2.ics'), req);
+    assert.ok(!out.includes('VTIMEZONE'), 'no VTIMEZONE in expanded data');
+    const root = parseVcalendar(out);
+    assert.ok(root);
+    const got = root
+      .getAllSubcomponents('vevent')
+      .map((e) => [
+        e.getFirstProperty('dtstart')?.toICALString(),
+        e.getFirstProperty('recurrence-id')?.toICALString(),
+        e.getFirstPropertyValue('summary'),
+        e.hasProperty('rrule'),
+      ]);
+    // §7.8.3 example: the 2006-01-03 instance and the 2006-01-04 override moved to 14:00 US/Eastern.
+    assert.deepEqual(got, [
+      ['DTSTART:20060103T170000Z', 'RECURRENCE-ID:20060103T170000Z', 'Event #2', false],
+      ['DTSTART:20060104T190000Z', 'RECURRENCE-ID:20060104T170000Z', 'Event #2 bis', false],
+    ]);
     assert.throws(
       () => request('<C:expand start="20060103T000000Z"/>'),
       (e: unknown) => e instanceof DavError && e.status === 400,

@@ -1,11 +1,14 @@
 // RFC 4791 §7.6 / §9.6: partial retrieval of calendar data — comp/prop selection with novalue,
-// limit-recurrence-set (§9.6.6) and limit-freebusy-set (§9.6.7). The stored text is returned byte
-// for byte when nothing is to be cut. CALDAV:expand (§9.6.5) is parsed but not applied yet: the
-// unexpanded object is returned (the master still describes every instance).
+// expand (§9.6.5, expand.ts), limit-recurrence-set (§9.6.6) and limit-freebusy-set (§9.6.7) — and
+// RFC 7809 §3.1 (CalDAV-Timezones: F leaves out VTIMEZONEs of standard zones). The stored text is
+// returned byte for byte when nothing is to be cut.
+import type { TimeSpan } from '../backend/types.ts';
 import type { CalendarDataRequest, CompSelection } from './calendar-data-request.ts';
+import { expandComponent, expandText } from './expand.ts';
 import { ICAL, type IcalComponent, parseVcalendar, toEpochMs } from './ical.ts';
 import { msOf, type TimeEnv } from './recurrence.ts';
 import { componentOverlaps } from './time-range.ts';
+import { isIanaZone } from './timezones.ts';
 
 type JcalProp = [string, Record<string, unknown>, string, ...unknown[]];
 type JcalComp = [string, JcalProp[], JcalComp[]];
@@ -49,7 +52,7 @@ function limitRecurrenceSet(root: IcalComponent, range: { start: number; end: nu
     const ridProp = c.getFirstProperty('recurrence-id');
     if (!ridProp) continue;
     if (String(ridProp.getParameter('range') ?? '').toUpperCase() === 'THISANDFUTURE') continue;
-    if (componentOverlaps(c, { kind: 'time-range', ...range }, env)) continue;
+    if (componentOverlaps(c, range, env)) continue;
     const rid = ridProp.getFirstValue();
     if (rid instanceof ICAL.Time) {
       const uid = c.getFirstPropertyValue('uid');
@@ -82,15 +85,46 @@ function limitFreebusySet(root: IcalComponent, range: { start: number; end: numb
   }
 }
 
+/** RFC 7809 §3.1: drops VTIMEZONE blocks of standard (IANA) zones from iCalendar text. */
+export function stripStandardTimezones(text: string): string {
+  if (!/^BEGIN:VTIMEZONE\r?$/im.test(text)) return text;
+  return text.replace(/^BEGIN:VTIMEZONE\r?\n[\s\S]*?^END:VTIMEZONE\r?\n/gim, (block) => {
+    const m = /^TZID:(.*?)\r?$/im.exec(block.replace(/\r?\n[ \t]/g, ''));
+    return m && isIanaZone(m[1].trim()) ? '' : block;
+  });
+}
+
+export interface RenderOptions {
+  /** Instance spans of this object from the time index, valid for `spansRange` (fast expand). */
+  spans?: TimeSpan[];
+  spansRange?: { start?: number; end?: number };
+  /** RFC 7809 CalDAV-Timezones: F. */
+  omitStandardTimezones?: boolean;
+}
+
 /** The calendar data to return for a stored object under a calendar-data request. */
-export function renderCalendarData(text: string, req: CalendarDataRequest, env: TimeEnv = {}): string {
-  if (!req.comp && !req.limitRecurrenceSet && !req.limitFreebusySet) return text;
-  const root = parseVcalendar(text);
+export function renderCalendarData(
+  text: string,
+  req: CalendarDataRequest,
+  env: TimeEnv = {},
+  opts: RenderOptions = {},
+): string {
+  const strip = (t: string) => (opts.omitStandardTimezones ? stripStandardTimezones(t) : t);
+  if (!req.comp && !req.limitRecurrenceSet && !req.limitFreebusySet && !req.expand) return strip(text);
+  if (req.expand && !req.comp && !req.limitRecurrenceSet && !req.limitFreebusySet) {
+    const sameRange =
+      opts.spans !== undefined &&
+      opts.spansRange?.start === req.expand.start &&
+      opts.spansRange?.end === req.expand.end;
+    return expandText(text, req.expand, env, sameRange ? opts.spans : undefined);
+  }
+  let root = parseVcalendar(text);
   if (!root) return text;
+  if (req.expand) root = expandComponent(root, req.expand, env);
   if (req.limitRecurrenceSet) limitRecurrenceSet(root, req.limitRecurrenceSet, env);
   if (req.limitFreebusySet) limitFreebusySet(root, req.limitFreebusySet, env);
   let jcal = root.toJSON() as JcalComp;
   if (req.comp) jcal = select(jcal, req.comp);
   const out = ICAL.stringify(jcal as unknown as unknown[]);
-  return out.endsWith('\r\n') ? out : `${out}\r\n`;
+  return strip(out.endsWith('\r\n') ? out : `${out}\r\n`);
 }

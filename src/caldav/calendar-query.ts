@@ -12,11 +12,13 @@ import type { ReportHandler } from '../dav/reports/registry.ts';
 import type { ObjectResource, Resource } from '../dav/resource.ts';
 import { caldav, dav } from '../dav/xml/names.ts';
 import { child, textOf, type XmlElement } from '../dav/xml/tree.ts';
+import { parseCalendarDataRequest } from './calendar-data-request.ts';
 import { normaliseTimezoneText, timeEnvFor } from './calendar-timezone.ts';
 import { backendQueryOf, type CompFilter, parseFilter } from './filter.ts';
 import { matchesFilter } from './filter-eval.ts';
 import { parseVcalendar } from './ical.ts';
 import { isCalendar, isCalendarObject } from './props.ts';
+import { rememberSpans, rememberTimezone } from './render-hints.ts';
 import { reportPropRequest } from './report-props.ts';
 
 export interface CalendarQuery {
@@ -53,6 +55,8 @@ function expressibleAsBackendQuery(f: CompFilter): boolean {
 interface Batch {
   items: ObjectResource[];
   trusted: boolean;
+  /** Names in `items` that must be evaluated even when `trusted`. */
+  unsure?: Set<string>;
 }
 
 function resourceOf(
@@ -80,6 +84,17 @@ async function* listAll(info: CollectionInfo, backend: Backend, trusted: boolean
   }
 }
 
+/** The expand range of a requested calendar-data, if any (for index spans, expand.ts). */
+function expandRange(props: PropRequest): { start: number; end: number } | undefined {
+  if (props.kind !== 'prop') return undefined;
+  for (const p of props.props) {
+    if (p.name !== caldav('calendar-data')) continue;
+    const r = parseCalendarDataRequest(p).expand;
+    if (r) return r;
+  }
+  return undefined;
+}
+
 async function* candidates(target: Resource, q: CalendarQuery): AsyncGenerator<Batch> {
   const { info, backend } = calendarOf(target);
   if (target.type === 'object') {
@@ -95,9 +110,23 @@ async function* candidates(target: Resource, q: CalendarQuery): AsyncGenerator<B
     return;
   }
   if (backend.query) {
-    const r = await backend.query(info.ref, backendQueryOf(q.filter));
+    const bq = backendQueryOf(q.filter);
+    const expand = expandRange(q.props);
+    const range = bq.timeRange;
+    // Index spans make expand cheap when it asks for the filter's own range (the usual client request).
+    if (expand && range && range.start?.getTime() === expand.start && range.end?.getTime() === expand.end) {
+      bq.spans = true;
+    }
+    const r = await backend.query(info.ref, bq);
     const trusted = r.exact && q.filter !== undefined && expressibleAsBackendQuery(q.filter);
-    yield { items: r.items.map((o) => resourceOf(info, backend, o, o)), trusted };
+    const items = r.items.map((o) => resourceOf(info, backend, o, o));
+    if (r.spans && expand) {
+      for (const o of r.items) {
+        const spans = r.spans[o.name];
+        if (spans) rememberSpans(o, spans, expand);
+      }
+    }
+    yield { items, trusted, unsure: new Set(r.unsure ?? []) };
     return;
   }
   yield* listAll(info, backend, false);
@@ -129,7 +158,11 @@ export const calendarQuery: ReportHandler<CalendarQuery> = {
   async run(ctx: DavContext, target: Resource, q: CalendarQuery) {
     const found: ObjectResource[] = [];
     for await (const batch of candidates(target, q)) {
-      for (const r of batch.items) if (batch.trusted || matches(ctx, q, r)) found.push(r);
+      for (const r of batch.items) {
+        const sure = batch.trusted && !batch.unsure?.has(r.ref.name);
+        if (sure || matches(ctx, q, r)) found.push(r);
+        if (q.timezone && r.object) rememberTimezone(r.object, q.timezone);
+      }
     }
     return multistatus(await renderResponses(ctx, found, q.props));
   },

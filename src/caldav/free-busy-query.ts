@@ -1,7 +1,10 @@
 // RFC 4791 §7.10 CALDAV:free-busy-query: one VFREEBUSY with the busy time of a calendar inside a
-// time range. Opaque VEVENT instances (FBTYPE from STATUS per the §7.10 table) and the FREEBUSY
-// periods of stored VFREEBUSY components count; periods are clipped to the range and coalesced per
-// FBTYPE. Only collections can be queried (§7.10: 403 on an object resource, via appliesTo).
+// time range. Opaque VEVENT instances (FBTYPE from STATUS per the §7.10 table; overrides decide for
+// their instances, so a cancelled or transparent instance is free) and the FREEBUSY periods of stored
+// VFREEBUSY components count; periods are clipped to the range and coalesced per FBTYPE. Busy time
+// comes from the write-time index when the backend has one (busySpans); objects it cannot answer and
+// backends without it are evaluated from their bodies. Only collections can be queried (§7.10: 403 on
+// an object resource, via appliesTo).
 import type { DavContext } from '../dav/context.ts';
 import { DavError } from '../dav/dav-error.ts';
 import type { ReportHandler } from '../dav/reports/registry.ts';
@@ -12,10 +15,10 @@ import { childrenNamed, type XmlElement } from '../dav/xml/tree.ts';
 import { calendarOf } from './calendar-query.ts';
 import { timeEnvFor } from './calendar-timezone.ts';
 import { parseTimeRange } from './filter.ts';
-import { formatUtcDateTime, ICAL, type IcalComponent, parseVcalendar, toEpochMs } from './ical.ts';
+import { formatUtcDateTime, type IcalComponent, parseVcalendar } from './ical.ts';
 import { isCalendar } from './props.ts';
-import { someInstance, type TimeEnv } from './recurrence.ts';
-import { eventSpan } from './time-range.ts';
+import { recurrenceSets, type TimeEnv, walkInstances } from './recurrence.ts';
+import { instanceSpans, spanOverlaps } from './time-range.ts';
 
 export interface FreeBusyQuery {
   start: number;
@@ -30,39 +33,21 @@ interface Busy {
 
 const BATCH = 100;
 
-/** §7.10 table: TRANSPARENT or CANCELLED events are free; TENTATIVE is BUSY-TENTATIVE; else BUSY. */
-function eventBusyType(ev: IcalComponent): string | undefined {
-  if (String(ev.getFirstPropertyValue('transp') ?? 'OPAQUE').toUpperCase() === 'TRANSPARENT') return undefined;
-  const status = String(ev.getFirstPropertyValue('status') ?? 'CONFIRMED').toUpperCase();
-  if (status === 'CANCELLED') return undefined;
-  return status === 'TENTATIVE' ? 'BUSY-TENTATIVE' : 'BUSY';
-}
-
 function collect(root: IcalComponent, q: FreeBusyQuery, env: TimeEnv, out: Busy[]): void {
-  const clip = (type: string, s: number, e: number) => {
+  const r = { start: q.start, end: q.end };
+  const add = (type: string, s: number, e: number) => {
     const start = Math.max(s, q.start);
     const end = Math.min(e, q.end);
     if (start < end) out.push({ type, start, end });
   };
-  for (const ev of root.getAllSubcomponents('vevent')) {
-    const type = eventBusyType(ev);
-    const span = type ? eventSpan(ev, env) : undefined;
-    if (!type || span?.end === undefined) continue;
-    const { start, end } = span as { start: number; end: number };
-    someInstance(ev, env, q.end, (shift) => {
-      clip(type, start + shift, end + shift);
+  for (const set of recurrenceSets(root, 'vevent')) {
+    walkInstances(set, env, q.end, (inst) => {
+      for (const s of instanceSpans(inst, env)) if (s.busy && spanOverlaps(s, r)) add(s.busy, s.start, s.end);
       return false;
     });
   }
   for (const fb of root.getAllSubcomponents('vfreebusy')) {
-    for (const p of fb.getAllProperties('freebusy')) {
-      const type = String(p.getParameter('fbtype') ?? 'BUSY').toUpperCase();
-      if (type === 'FREE') continue;
-      for (const v of p.getValues()) {
-        if (v instanceof ICAL.Period)
-          clip(type, toEpochMs(v.start, env.floatingZone), toEpochMs(v.getEnd(), env.floatingZone));
-      }
-    }
+    for (const s of instanceSpans({ comp: fb, shiftMs: 0 }, env)) if (s.busy) add(s.busy, s.start, s.end);
   }
 }
 
@@ -114,8 +99,19 @@ export const freeBusyQuery: ReportHandler<FreeBusyQuery> = {
     const { info, backend } = calendarOf(target);
     const env = timeEnvFor(info);
     const busy: Busy[] = [];
-    const names: string[] = [];
-    for await (const r of backend.listObjects(info.ref)) names.push(r.name);
+    let names: string[];
+    if (backend.busySpans) {
+      const r = await backend.busySpans(info.ref, { start: new Date(q.start), end: new Date(q.end) });
+      for (const s of r.spans) {
+        const start = Math.max(s.start, q.start);
+        const end = Math.min(s.end, q.end);
+        if (s.busy && start < end) busy.push({ type: s.busy, start, end });
+      }
+      names = r.unsure;
+    } else {
+      names = [];
+      for await (const r of backend.listObjects(info.ref)) names.push(r.name);
+    }
     for (let i = 0; i < names.length; i += BATCH) {
       for (const o of await backend.getObjects(info.ref, names.slice(i, i + BATCH))) {
         const root = parseVcalendar(new TextDecoder('utf-8').decode(o.body));

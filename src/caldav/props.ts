@@ -13,6 +13,7 @@ import { CALENDAR_DATA_TYPES, parseCalendarDataRequest } from './calendar-data-r
 import { normaliseTimezoneText, timeEnvFor } from './calendar-timezone.ts';
 import { SUPPORTED_COLLATIONS } from './collation.ts';
 import { MAX_ATTENDEES_PER_INSTANCE, MAX_DATE_TIME, MAX_INSTANCES, MIN_DATE_TIME } from './object-limits.ts';
+import { hintsFor } from './render-hints.ts';
 import { effectiveComponents } from './validate.ts';
 
 export const isCalendar = (r: Resource): boolean => r.type === 'collection' && r.info.kind === 'calendar';
@@ -28,14 +29,25 @@ function info(res: Resource) {
   return res.type === 'collection' ? res.info : undefined;
 }
 
+/** RFC 7809 §3.1: the client asked for standard VTIMEZONEs to be left out (`CalDAV-Timezones: F`). */
+export function omitsStandardTimezones(ctx: DavContext): boolean {
+  return (ctx.requestHeaders.get('caldav-timezones') ?? '').trim().toUpperCase() === 'F';
+}
+
 /** The stored object as the client gets it: quirk payloadOut hooks (as GET), then §9.6 selection. */
 function calendarData(ctx: DavContext, res: Resource, requested: XmlElement): XmlNode[] | undefined {
   if (res.type !== 'object' || !res.object) return undefined;
   const req = parseCalendarDataRequest(requested);
-  if (req.expand) ctx.log.debug('CALDAV:expand is not applied yet; returning the unexpanded object');
   let text = new TextDecoder('utf-8').decode(res.object.body);
   for (const q of ctx.quirks) if (q.payloadOut) text = q.payloadOut(res.object.contentType, text);
-  return [renderCalendarData(text, req, timeEnvFor(res.collection))];
+  const hints = hintsFor(res.object);
+  return [
+    renderCalendarData(text, req, timeEnvFor(res.collection, hints.timezone), {
+      spans: hints.spans,
+      spansRange: hints.spansRange,
+      omitStandardTimezones: omitsStandardTimezones(ctx),
+    }),
+  ];
 }
 
 function colorPatch(value: XmlElement | null) {

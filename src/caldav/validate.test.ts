@@ -172,10 +172,18 @@ describe('calendar object validation (RFC 4791 §5.3.2.1)', () => {
     const ctx2 = testContext();
     const existing = { href: '/dav/calendars/alice/work/a.ics', body: new TextEncoder().encode(ics(...event('a'))) };
     rejectsWith(() => calendarObjectValidator(ctx2, ics(...event('b')), CAL, existing), 'no-uid-conflict');
-    assert.deepEqual(calendarObjectValidator(ctx2, ics(...event('a')), CAL, existing), {
-      text: ics(...event('a')),
-      uid: 'a',
-      componentType: 'VEVENT',
-    });
+    const v = calendarObjectValidator(ctx2, ics(...event('a')), CAL, existing);
+    assert.deepEqual(
+      { ...v, timeIndex: undefined },
+      {
+        text: ics(...event('a')),
+        uid: 'a',
+        componentType: 'VEVENT',
+        timeIndex: undefined,
+      },
+    );
+    // The write-time index: one zero-length instance at DTSTART (§9.9: start <= DTSTART < end).
+    const at = Date.UTC(2024, 2, 1, 10);
+    assert.deepEqual(v.timeIndex, { spans: [{ start: at, end: at, inclEnd: true, comp: 0 }], exact: true });
   });
 });

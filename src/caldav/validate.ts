@@ -3,14 +3,16 @@
 // valid-calendar-object-resource (§4.1), supported-calendar-component, max-resource-size, the
 // date/instance/attendee limits, and no-uid-conflict (which includes changing the UID of an
 // existing resource).
-import type { CollectionInfo } from '../backend/types.ts';
+import type { CollectionInfo, TimeIndex } from '../backend/types.ts';
 import type { DavContext, ValidatedObject } from '../dav/context.ts';
 import { DavError } from '../dav/dav-error.ts';
 import { caldav, dav } from '../dav/xml/names.ts';
 import { el } from '../dav/xml/tree.ts';
 import { decodeAllValues, type IcalComponent, parseVcalendar } from './ical.ts';
 import { checkObjectLimits } from './object-limits.ts';
-import { repairCalendarObject } from './repair.ts';
+import { repairCalendarObject, repairText } from './repair.ts';
+import { computeTimeIndex } from './time-index.ts';
+import { tzidOfCalendarTimezone } from './timezones.ts';
 
 export interface ValidCalendarObject {
   uid: string;
@@ -20,6 +22,8 @@ export interface ValidCalendarObject {
   text: string;
   /** What repair.ts changed; empty when `text` is the body as sent. */
   repairs: string[];
+  /** Instance spans for backend time-range narrowing (time-index.ts). */
+  timeIndex?: TimeIndex;
 }
 
 export interface ValidateOptions {
@@ -96,7 +100,8 @@ export function validateCalendarObject(
   if (opts.maxResourceSize !== undefined && Buffer.byteLength(text, 'utf8') > opts.maxResourceSize) {
     throw new DavError(403, caldav('max-resource-size'), `calendar object larger than ${opts.maxResourceSize} bytes`);
   }
-  const body = text.replace(/^\uFEFF/, '');
+  const fixed = repairText(text);
+  const body = fixed.text;
   const root = parseVcalendar(body);
   if (!root) throw new DavError(403, caldav('valid-calendar-data'), 'not a single iCalendar object');
   try {
@@ -112,13 +117,28 @@ export function validateCalendarObject(
       `iCalendar version ${String(version)} is not supported (2.0)`,
     );
   }
-  const repairs = repairCalendarObject(root);
+  const calendarZone = tzidOfCalendarTimezone(collection.timezone);
+  const treeRepairs = repairCalendarObject(root, new Date(), calendarZone ? [calendarZone] : []);
   const { uid, componentType } = checkObjectShape(root, collection);
   checkObjectLimits(root);
   if (existingUid !== undefined && existingUid !== uid) {
     throw noUidConflict(opts.href ?? '');
   }
-  return { uid, componentType, text: repairs.length ? root.toString() : body, repairs };
+  let stored = body;
+  let indexed = root;
+  if (treeRepairs.length) {
+    stored = root.toString();
+    if (!stored.endsWith('\r\n')) stored += '\r\n';
+    // Re-read what is stored so the index sees exactly its time zones.
+    indexed = parseVcalendar(stored) ?? root;
+  }
+  return {
+    uid,
+    componentType,
+    text: stored,
+    repairs: [...fixed.changes, ...treeRepairs],
+    timeIndex: computeTimeIndex(indexed, componentType),
+  };
 }
 
 /** UID of a stored calendar object, or undefined when it has none or cannot be parsed. */
@@ -145,5 +165,5 @@ export function calendarObjectValidator(
     href: existing?.href,
   });
   if (v.repairs.length) ctx.log.debug('calendar object repaired on ingest', { repairs: v.repairs });
-  return { text: v.text, uid: v.uid, componentType: v.componentType };
+  return { text: v.text, uid: v.uid, componentType: v.componentType, timeIndex: v.timeIndex };
 }

@@ -1,6 +1,13 @@
 // DavContext (DESIGN.md §Central interfaces 5): what every handler gets instead of long argument lists.
 import type { Backend } from '../backend/port.ts';
-import type { CollectionInfo, CollectionKind, CollectionPatch, HomeKind, StoredObject } from '../backend/types.ts';
+import type {
+  CollectionInfo,
+  CollectionKind,
+  CollectionPatch,
+  HomeKind,
+  StoredObject,
+  TimeIndex,
+} from '../backend/types.ts';
 import type { QuirkOptions, QuirkProfile } from '../quirks/profile.ts';
 import type { StateStore } from '../state/store.ts';
 import type { Hrefs } from './path.ts';
@@ -56,6 +63,8 @@ export interface ValidatedObject {
   componentType?: string;
   /** Media type to store when it is not the kind's default (CardDAV: SOGo lists, text/x-vlist). */
   contentType?: string;
+  /** Calendar objects: the time index for backend narrowing (PutInput.timeIndex). */
+  timeIndex?: TimeIndex;
 }
 
 /**

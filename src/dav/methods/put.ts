@@ -4,7 +4,7 @@
 
 import type { Backend } from '../../backend/port.ts';
 import { BackendError } from '../../backend/port.ts';
-import type { CollectionInfo } from '../../backend/types.ts';
+import type { CollectionInfo, PutInput } from '../../backend/types.ts';
 import type { DavContext } from '../context.ts';
 import { DavError } from '../dav-error.ts';
 import { isParentMissing, resolvePath } from '../resolve.ts';
@@ -49,6 +49,7 @@ export async function storeObject(
   let stored = body;
   let uid: string | undefined;
   let componentType: string | undefined;
+  let timeIndex: PutInput['timeIndex'];
   let type = contentType ?? 'application/octet-stream';
   const validator = ctx.hooks.validators[collection.kind];
   if (validator) {
@@ -65,13 +66,14 @@ export async function storeObject(
     stored = new TextEncoder().encode(v.text);
     uid = v.uid;
     componentType = v.componentType;
+    timeIndex = v.timeIndex;
     type = v.contentType ?? ctx.hooks.contentTypes[collection.kind] ?? type;
   }
   try {
     const r = await backend.putObject(
       collection.ref,
       name,
-      { body: stored, contentType: type, uid, componentType },
+      { body: stored, contentType: type, uid, componentType, timeIndex },
       pre,
     );
     return { ...r, exact: sameBytes(stored, body) };

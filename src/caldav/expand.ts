@@ -1,0 +1,225 @@
+// RFC 4791 §9.6.5 CALDAV:expand: the recurrence set becomes one component per instance overlapping
+// the range (§9.9 rules), each with a RECURRENCE-ID, overrides applied (their own properties and
+// times; RANGE=THISANDFUTURE restyles and shifts later instances), date-times in UTC and no VTIMEZONE.
+// DATE values (all-day instances) stay DATEs. Non-recurring components are returned when they overlap.
+//
+// Two paths give the same answer: the general one walks instances with ical.js; the fast one uses the
+// instance spans the backend returned from the write-time index (time-index.ts) and rewrites content
+// lines, so a one-month expand of a large calendar does not re-run RRULE iteration for every object.
+import type { TimeSpan } from '../backend/types.ts';
+import { formatUtcDateTime, ICAL, type IcalComponent, type IcalTime, parseVcalendar } from './ical.ts';
+import { type Instance, ms, recurrenceSets, type TimeEnv, timeOf, walkInstances } from './recurrence.ts';
+import { bounds, eventEnd, instanceSpans, spanOverlaps } from './time-range.ts';
+
+export interface ExpandRange {
+  start: number;
+  end: number;
+}
+
+const RECURRENCE_PROPS = ['rrule', 'rdate', 'exdate', 'exrule', 'recurrence-id'];
+
+function utcTime(msValue: number): IcalTime {
+  return ICAL.Time.fromJSDate(new Date(msValue), true);
+}
+
+function dateOnly(t: IcalTime): IcalTime {
+  return ICAL.Time.fromData({ year: t.year, month: t.month, day: t.day, isDate: true });
+}
+
+function setTime(c: IcalComponent, name: string, value: IcalTime): void {
+  c.removeAllProperties(name);
+  c.addPropertyWithValue(name, value);
+}
+
+/** Date-time properties still carrying a zone or floating become UTC (§9.6.5). */
+function datesToUtc(c: IcalComponent, env: TimeEnv): void {
+  for (const p of c.getAllProperties()) {
+    if (p.type !== 'date-time') continue;
+    const values = p.getValues();
+    if (!values.every((v) => v instanceof ICAL.Time)) continue;
+    const times = values as IcalTime[];
+    if (times.every((t) => t.zone === ICAL.Timezone.utcTimezone && !p.getParameter('tzid'))) continue;
+    const utc = times.map((t) => utcTime(ms(t, env)));
+    p.removeParameter('tzid');
+    p.setValues(utc);
+  }
+  for (const sub of c.getAllSubcomponents()) datesToUtc(sub, env);
+}
+
+/** One expanded component for an instance. */
+function instanceComponent(inst: Instance, env: TimeEnv): IcalComponent {
+  const src = inst.comp;
+  const c = new ICAL.Component(structuredClone(src.toJSON()) as unknown[]);
+  for (const p of RECURRENCE_PROPS) c.removeAllProperties(p);
+  const start = inst.start;
+  if (start && inst.startMs !== undefined) {
+    const dtstart = timeOf(src, 'dtstart');
+    if (start.isDate) {
+      setTime(c, 'dtstart', dateOnly(start));
+      const dtend = timeOf(src, 'dtend');
+      if (dtend && dtstart) {
+        const days = Math.round(
+          (Date.UTC(dtend.year, dtend.month - 1, dtend.day) - Date.UTC(dtstart.year, dtstart.month - 1, dtstart.day)) /
+            86_400_000,
+        );
+        const end = dateOnly(start);
+        end.adjust(days, 0, 0, 0);
+        setTime(c, 'dtend', end);
+      }
+    } else {
+      setTime(c, 'dtstart', utcTime(inst.startMs));
+      if (src.hasProperty('dtend')) {
+        const end = src.name === 'vevent' ? eventEnd(inst, env) : undefined;
+        const dtend = timeOf(src, 'dtend');
+        const endMs = end ?? (dtend ? ms(dtend, env) + inst.shiftMs : undefined);
+        if (endMs !== undefined) setTime(c, 'dtend', utcTime(endMs));
+      }
+    }
+  }
+  const due = timeOf(src, 'due');
+  if (due && !due.isDate) setTime(c, 'due', utcTime(ms(due, env) + inst.shiftMs));
+  if (inst.recurrenceId && inst.ridMs !== undefined) {
+    setTime(c, 'recurrence-id', inst.recurrenceId.isDate ? dateOnly(inst.recurrenceId) : utcTime(inst.ridMs));
+  }
+  datesToUtc(c, env);
+  return c;
+}
+
+/** The general path: walks every recurrence set with ical.js. */
+export function expandComponent(root: IcalComponent, range: ExpandRange, env: TimeEnv): IcalComponent {
+  const out = new ICAL.Component('vcalendar');
+  for (const p of root.getAllProperties()) out.addProperty(ICAL.Property.fromString(p.toICALString()));
+  const r = bounds(range);
+  for (const name of ['vevent', 'vtodo', 'vjournal']) {
+    for (const set of recurrenceSets(root, name)) {
+      const found: { start: number; comp: IcalComponent }[] = [];
+      walkInstances(set, env, r.end, (inst) => {
+        if (instanceSpans(inst, env).some((s) => spanOverlaps(s, r))) {
+          found.push({ start: inst.startMs ?? 0, comp: instanceComponent(inst, env) });
+        }
+        return false;
+      });
+      found.sort((a, b) => a.start - b.start);
+      for (const f of found) out.addSubcomponent(f.comp);
+    }
+  }
+  for (const fb of root.getAllSubcomponents('vfreebusy')) {
+    if (instanceSpans({ comp: fb, shiftMs: 0 }, env).some((s) => spanOverlaps(s, r))) {
+      const c = new ICAL.Component(structuredClone(fb.toJSON()) as unknown[]);
+      datesToUtc(c, env);
+      out.addSubcomponent(c);
+    }
+  }
+  return out;
+}
+
+// --- Fast path over content lines ------------------------------------------------------------------
+
+interface Block {
+  name: string;
+  /** Top-level property lines (folded continuation lines kept attached). */
+  props: string[];
+  /** Nested components, verbatim. */
+  nested: string[];
+}
+
+/** Splits unfolded-safe content lines: each entry is one logical line with its continuation lines. */
+function logicalLines(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split('\r\n')) {
+    if ((line.startsWith(' ') || line.startsWith('\t')) && out.length) out[out.length - 1] += `\r\n${line}`;
+    else if (line !== '') out.push(line);
+  }
+  return out;
+}
+
+function propName(line: string): string {
+  const m = /^[A-Za-z0-9-]+/.exec(line);
+  return m ? m[0].toUpperCase() : '';
+}
+
+function parseBlocks(text: string): { calProps: string[]; blocks: Block[] } | undefined {
+  const lines = logicalLines(text);
+  if (lines[0]?.toUpperCase() !== 'BEGIN:VCALENDAR') return undefined;
+  const calProps: string[] = [];
+  const blocks: Block[] = [];
+  let depth = 0;
+  let cur: Block | undefined;
+  let skipping = false;
+  for (const line of lines.slice(1)) {
+    const upper = line.toUpperCase();
+    if (upper.startsWith('BEGIN:')) {
+      depth++;
+      if (depth === 1) {
+        const name = upper.slice(6);
+        skipping = name === 'VTIMEZONE';
+        cur = skipping ? undefined : { name, props: [], nested: [] };
+        if (cur) blocks.push(cur);
+        continue;
+      }
+      cur?.nested.push(line);
+      continue;
+    }
+    if (upper.startsWith('END:')) {
+      if (depth === 0) break;
+      if (depth > 1) cur?.nested.push(line);
+      depth--;
+      if (depth === 0) {
+        cur = undefined;
+        skipping = false;
+      }
+      continue;
+    }
+    if (depth === 0) calProps.push(line);
+    else if (skipping) continue;
+    else if (depth === 1) cur?.props.push(line);
+    else cur?.nested.push(line);
+  }
+  return { calProps, blocks };
+}
+
+const REPLACED = new Set(['DTSTART', 'DTEND', 'RRULE', 'RDATE', 'EXDATE', 'EXRULE', 'RECURRENCE-ID']);
+
+/**
+ * Expands with the index spans of the instances overlapping `range` (exact, non-floating VEVENT
+ * objects). Returns undefined when the object needs the general path (another component type, a
+ * zoned or floating date-time the spans do not cover, a span without its component).
+ */
+export function expandWithSpans(text: string, spans: TimeSpan[]): string | undefined {
+  const parsed = parseBlocks(text);
+  if (!parsed) return undefined;
+  const { calProps, blocks } = parsed;
+  if (blocks.some((b) => b.name !== 'VEVENT')) return undefined;
+  for (const b of blocks) {
+    for (const l of [...b.props.filter((p) => !REPLACED.has(propName(p))), ...b.nested]) {
+      if (/^[^:]*;TZID=/i.test(l)) return undefined;
+    }
+  }
+  const out: string[] = ['BEGIN:VCALENDAR', ...calProps];
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  for (const s of sorted) {
+    const b = s.comp === undefined ? undefined : blocks[s.comp];
+    if (!b || !Number.isFinite(s.start) || !Number.isFinite(s.end)) return undefined;
+    const hadDtend = b.props.some((p) => propName(p) === 'DTEND');
+    out.push('BEGIN:VEVENT');
+    for (const p of b.props) if (!REPLACED.has(propName(p))) out.push(p);
+    out.push(`DTSTART:${formatUtcDateTime(s.start)}`);
+    if (hadDtend) out.push(`DTEND:${formatUtcDateTime(s.end)}`);
+    if (s.rid !== undefined) out.push(`RECURRENCE-ID:${formatUtcDateTime(s.rid)}`);
+    out.push(...b.nested, 'END:VEVENT');
+  }
+  out.push('END:VCALENDAR', '');
+  return out.join('\r\n');
+}
+
+/** §9.6.5 for stored text: the fast path when spans are given and suffice, else the general one. */
+export function expandText(text: string, range: ExpandRange, env: TimeEnv, spans?: TimeSpan[]): string {
+  if (spans) {
+    const fast = expandWithSpans(text, spans);
+    if (fast !== undefined) return fast;
+  }
+  const root = parseVcalendar(text);
+  if (!root) return text;
+  const out = expandComponent(root, range, env).toString();
+  return out.endsWith('\r\n') ? out : `${out}\r\n`;
+}
