@@ -1,6 +1,7 @@
 // buildApp(deps): the one composition root (DESIGN.md). Tests call it with memory parts; src/main.ts
 // with the configured adapters.
 import { Hono } from 'hono';
+import type { Authenticator } from './auth/authenticator.ts';
 import { basicAuth } from './auth/basic-auth.ts';
 import { userDirectory } from './auth/user-directory.ts';
 import type { UserStore } from './auth/user-store.ts';
@@ -9,7 +10,7 @@ import { type Mount, MountRouter } from './backend/mounts.ts';
 import type { Backend } from './backend/port.ts';
 import { caldavModule } from './caldav/module.ts';
 import { carddavModule } from './carddav/module.ts';
-import type { CoreHooks, Limits, Logger } from './dav/context.ts';
+import type { CoreHooks, Limits, Logger, UserDirectory } from './dav/context.ts';
 import { Hrefs } from './dav/path.ts';
 import { aclProperties } from './dav/props/acl.ts';
 import { PropertyRegistry } from './dav/props/registry.ts';
@@ -43,6 +44,10 @@ export interface AppDeps {
   /** Client quirk profiles in matching order (default: every built-in profile, src/quirks/registry.ts). */
   profiles?: QuirkProfile[];
   quirkOverrides?: QuirkOverrides;
+  /** Checks passwords instead of the user store (LDAP bind authentication). */
+  authenticator?: Authenticator;
+  /** The principals' directory instead of the user store (directory users). */
+  directory?: UserDirectory;
   /** The aggregated address book for clients whose profile asks for one (quirks Q22). */
   aggregatedAddressBook?: Partial<AggregateOptions>;
   /** Request counters per profile served on /metrics (a fresh set when absent). */
@@ -83,7 +88,7 @@ export function buildServices(deps: AppDeps): DavServices {
   return {
     hrefs: new Hrefs(deps.prefix),
     backends: new MountRouter([{ id: 'default', backend: deps.backend }, ...(deps.mounts ?? [])]),
-    users: userDirectory(deps.users),
+    users: deps.directory ?? userDirectory(deps.users),
     state: deps.state,
     props,
     reports,
@@ -108,6 +113,7 @@ export function buildApp(deps: AppDeps): Hono<AppEnv> {
   app.get('/metrics', (c) => c.text(metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }));
   const auth = basicAuth({
     users: deps.users,
+    ...(deps.authenticator ? { authenticator: deps.authenticator } : {}),
     realm: deps.auth?.realm ?? 'davgate',
     cacheSeconds: deps.auth?.cacheSeconds ?? 300,
   });

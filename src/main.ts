@@ -2,6 +2,7 @@
 // concrete parts: the SQLite store of the embedded default and the in-memory state store.
 import { openSqlite } from '../adapters/sql/open.ts';
 import { processIo } from './cli/io.ts';
+import { attachLdap } from './cli/ldap-deps.ts';
 import { runCli } from './cli/run.ts';
 import type { CliRuntime } from './cli/runtime.ts';
 import { sqliteFile } from './config/paths.ts';
@@ -9,7 +10,8 @@ import { createLogger } from './http/logger.ts';
 import { MemoryStateStore } from './state/memory.ts';
 
 const runtime: CliRuntime = {
-  openStore: (config) => openSqlite(sqliteFile(config.storage)),
+  // The LDAP directory, when configured, joins the store as a mount (and as the password check).
+  openStore: (config) => attachLdap(config, openSqlite(sqliteFile(config.storage)), createLogger(config.logging.level)),
   createState: () => new MemoryStateStore(),
   createLogger: (level) => createLogger(level),
   // Loaded on demand: `davgate user …` and `check` do not need the protocol core.

@@ -5,11 +5,14 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { type Authenticator, AuthUnavailable } from './authenticator.ts';
 import { hashPassword, needsRehash, verifyPassword } from './password.ts';
 import type { UserStore } from './user-store.ts';
 
 export interface BasicAuthOptions {
   users: Pick<UserStore, 'passwordHash' | 'setPasswordHash'>;
+  /** Verifies passwords instead of the user store (e.g. LDAP bind, src/auth/ldap-auth.ts). */
+  authenticator?: Authenticator;
   /** Realm in the challenge. */
   realm: string;
   /** How long a successful check is remembered; 0 checks every request. A changed or removed password may keep working this long. */
@@ -66,6 +69,7 @@ export function basicAuth(options: BasicAuthOptions) {
     createHmac('sha256', cacheKey).update(c.user).update('\0').update(c.password).digest('base64');
 
   async function check(c: Credentials): Promise<boolean> {
+    if (options.authenticator) return options.authenticator.verify(c.user, c.password);
     const stored = await users.passwordHash(c.user);
     if (stored === undefined) {
       // Spend the same time on unknown users as on wrong passwords: no user enumeration by timing.
@@ -108,7 +112,14 @@ export function basicAuth(options: BasicAuthOptions) {
 
   return createMiddleware<AuthEnv>(async (ctx, next) => {
     const credentials = parseBasicAuthorization(ctx.req.header('authorization'));
-    if (!credentials || credentials.password.length === 0 || !(await verify(credentials))) return unauthorized(ctx);
+    let ok = false;
+    try {
+      ok = credentials !== undefined && credentials.password.length > 0 && (await verify(credentials));
+    } catch (e) {
+      if (!(e instanceof AuthUnavailable)) throw e;
+      return ctx.text('The user directory is unavailable; try again shortly\n', 503, { 'Retry-After': '30' });
+    }
+    if (!ok || !credentials) return unauthorized(ctx);
     ctx.set('user', credentials.user);
     await next();
   });

@@ -3,6 +3,7 @@ import type { AppDeps } from '../app.ts';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../dav/context.ts';
 import type { StateStore } from '../state/store.ts';
+import { ldapAppDeps } from './ldap-deps.ts';
 import type { OpenedStore } from './runtime.ts';
 import { appPrefix } from './urls.ts';
 
@@ -15,5 +16,6 @@ export function appDepsFrom(config: Config, store: OpenedStore, state: StateStor
     log,
     limits: config.limits,
     auth: config.auth,
+    ...ldapAppDeps(store),
   };
 }

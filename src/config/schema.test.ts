@@ -10,9 +10,31 @@ describe('config schema', () => {
       storage: { kind: 'sqlite', dataDir: './data', file: 'davgate.sqlite', changeFeed: 'native' },
       state: { kind: 'memory', logMaxEntries: 10_000, logMaxAgeSeconds: 30 * 24 * 3600 },
       limits: { maxResourceSize: 5 * 1024 * 1024, maxBodySize: 16 * 1024 * 1024, maxMultigetHrefs: 1000 },
-      auth: { realm: 'davgate', cacheSeconds: 300 },
+      auth: { realm: 'davgate', cacheSeconds: 300, backend: 'local' },
       logging: { level: 'info' },
     });
+  });
+
+  it('ldap: off unless configured; a configured directory needs URLs and a base DN, credentials outside the config', () => {
+    const paths = (doc: unknown) => configSchema.safeParse(doc).error?.issues.map((i) => i.path.join('.')) ?? [];
+    assert.equal(configSchema.parse({}).ldap, undefined);
+    assert.deepEqual(paths({ ldap: {} }), ['ldap.urls', 'ldap.baseDn']);
+    assert.deepEqual(paths({ ldap: { enabled: false } }), []);
+    assert.deepEqual(paths({ ldap: { urls: ['ldap://admin:pw@dir:389'], baseDn: 'dc=x' } }), ['ldap.urls.0']);
+    assert.deepEqual(paths({ ldap: { urls: ['ldap://dir'], baseDn: 'dc=x', bindDn: 'cn=svc' } }), ['ldap.bindDn']);
+    assert.deepEqual(paths({ auth: { backend: 'ldap' } }), ['auth.backend']);
+    const ok = configSchema.parse({
+      ldap: {
+        urls: ['ldaps://dir1:636', 'ldaps://dir2'],
+        baseDn: 'ou=people,dc=x',
+        bindDn: 'cn=svc',
+        bindPasswordEnv: 'LDAP_PW',
+      },
+      auth: { backend: 'ldap' },
+    });
+    assert.equal(ok.ldap?.preset, 'inetOrgPerson');
+    assert.equal(ok.ldap?.addressBook.id, 'directory');
+    assert.equal(ok.ldap?.pageSize, 500);
   });
 
   it('state kind redis: standalone on loopback by default, credentials never in the URL', () => {

@@ -124,6 +124,134 @@ const redisState = z
 /** Where sync snapshots, change logs and cursors live: in the process, or in Redis shared by replicas. */
 const state = z.discriminatedUnion('kind', [memoryState, redisState]);
 
+/** Fields of the LDAP attribute → vCard mapping (adapters/ldap/options.ts AttributeMap). */
+export const LDAP_MAPPING_FIELDS = [
+  'fn',
+  'familyName',
+  'givenName',
+  'nickname',
+  'email',
+  'workPhone',
+  'mobile',
+  'fax',
+  'homePhone',
+  'pager',
+  'street',
+  'poBox',
+  'locality',
+  'region',
+  'postalCode',
+  'country',
+  'organization',
+  'department',
+  'title',
+  'url',
+  'photo',
+  'note',
+  'manager',
+  'groupName',
+  'groupMembers',
+  'groupEmail',
+  'groupNote',
+] as const;
+
+const ldapUrl = z
+  .string()
+  .regex(/^ldaps?:\/\/[^/\s]+\/?$/i, 'expected ldap://host[:port] or ldaps://host[:port] (no DN, no credentials)')
+  .refine(
+    (u) => !/@/.test(u),
+    'no credentials in the URL: set ldap.bindDn and ldap.bindPasswordFile or bindPasswordEnv',
+  );
+const ldapScope = z.enum(['one', 'sub']);
+const collectionSlug = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a path segment like "directory"');
+
+/** The LDAP directory as a read-only address book in every home, and optionally as the password check. */
+const ldap = z
+  .strictObject({
+    /** The section's presence turns the directory on; false keeps the settings but switches it off. */
+    enabled: z.boolean().default(true),
+    /** Servers tried in order (failover). */
+    urls: z.array(ldapUrl).default([]),
+    /** Upgrade ldap:// connections with StartTLS. */
+    startTls: z.boolean().default(false),
+    /** PEM file of the CA(s) that signed the server certificate (LDAPS and StartTLS). */
+    caFile: z.string().min(1).optional(),
+    /** Verify the server certificate. Turn off only for tests. */
+    verifyCertificate: z.boolean().default(true),
+    /** Service account for searches; the password comes from a file or an environment variable, never the config. */
+    bindDn: z.string().min(1).optional(),
+    bindPasswordFile: z.string().min(1).optional(),
+    bindPasswordEnv: envName.optional(),
+    /** Defaults for filters, ids, etags and the attribute mapping. */
+    preset: z.enum(['inetOrgPerson', 'activeDirectory']).default('inetOrgPerson'),
+    baseDn: z.string().default(''),
+    scope: ldapScope.default('sub'),
+    peopleFilter: z.string().min(1).optional(),
+    groups: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        baseDn: z.string().min(1).optional(),
+        scope: ldapScope.default('sub'),
+        filter: z.string().min(1).optional(),
+      })
+      .prefault({}),
+    idAttribute: z.string().min(1).optional(),
+    etagAttributes: z.array(z.string().min(1)).optional(),
+    partitionAttribute: z.string().min(1).optional(),
+    partitionKind: z.enum(['csn', 'integer', 'generalizedTime']).optional(),
+    changeProbe: z.enum(['auto', 'contextCSN', 'highestCommittedUSN', 'none']).default('auto'),
+    pageSize: z.number().int().min(1).max(10_000).default(500),
+    timeLimitSeconds: z.number().int().min(0).default(0),
+    connectTimeoutMs: z.number().int().positive().default(5000),
+    timeoutMs: z.number().int().positive().default(30_000),
+    poolSize: z.number().int().min(1).max(64).default(4),
+    /** Overrides of the preset's attribute mapping: vCard field → LDAP attributes. */
+    attributes: z.partialRecord(z.enum(LDAP_MAPPING_FIELDS), z.array(z.string().min(1))).optional(),
+    vcardVersion: z.enum(['3.0', '4.0']).default('4.0'),
+    addressBook: z
+      .strictObject({
+        id: collectionSlug.default('directory'),
+        displayName: z.string().min(1).default('Directory'),
+        description: z.string().optional(),
+      })
+      .prefault({}),
+    /** Extra filter per user: {user} and {attr:NAME} (from the user's own entry) are substituted, escaped. */
+    perUserFilter: z.string().min(1).optional(),
+    users: z
+      .strictObject({
+        baseDn: z.string().min(1).optional(),
+        scope: ldapScope.default('sub'),
+        filter: z.string().min(1).optional(),
+      })
+      .prefault({}),
+    listingMaxAgeSeconds: z.number().int().min(0).default(300),
+  })
+  .superRefine((l, ctx) => {
+    if (!l.enabled) return;
+    if (l.urls.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['urls'], message: 'at least one ldap:// or ldaps:// URL' });
+    if (l.baseDn.trim() === '')
+      ctx.addIssue({ code: 'custom', path: ['baseDn'], message: 'the base DN of the people' });
+    if (l.bindPasswordFile && l.bindPasswordEnv)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bindPasswordEnv'],
+        message: 'set bindPasswordFile or bindPasswordEnv, not both',
+      });
+    if (l.bindDn && !l.bindPasswordFile && !l.bindPasswordEnv)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bindDn'],
+        message: 'a bind DN needs bindPasswordFile or bindPasswordEnv',
+      });
+    if (l.startTls && l.urls.some((u) => /^ldaps:/i.test(u)))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['startTls'],
+        message: 'StartTLS applies to ldap:// URLs; ldaps:// is TLS already',
+      });
+  });
+
 const limits = z
   .strictObject({
     /** Largest calendar object or vCard accepted; advertised as max-resource-size. */
@@ -143,6 +271,8 @@ const auth = z.strictObject({
   realm: z.string().min(1).default('davgate'),
   /** How long a successful password check is remembered (scrypt is slow; clients authenticate every request). 0 disables. */
   cacheSeconds: z.number().int().min(0).max(86_400).default(300),
+  /** Who checks passwords: the local user store, or the LDAP directory (bind as the user). */
+  backend: z.enum(['local', 'ldap']).default('local'),
 });
 
 const logging = z.strictObject({
@@ -150,18 +280,25 @@ const logging = z.strictObject({
   level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
-export const configSchema = z.strictObject({
-  server: server.prefault({}),
-  storage: storage.prefault({ kind: 'sqlite' }),
-  state: state.prefault({ kind: 'memory' }),
-  limits: limits.prefault({}),
-  auth: auth.prefault({}),
-  logging: logging.prefault({}),
-});
+export const configSchema = z
+  .strictObject({
+    server: server.prefault({}),
+    storage: storage.prefault({ kind: 'sqlite' }),
+    state: state.prefault({ kind: 'memory' }),
+    limits: limits.prefault({}),
+    auth: auth.prefault({}),
+    logging: logging.prefault({}),
+    ldap: ldap.optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.auth.backend === 'ldap' && !c.ldap?.enabled)
+      ctx.addIssue({ code: 'custom', path: ['auth', 'backend'], message: 'ldap authentication needs ldap.enabled' });
+  });
 
 /** The validated configuration with every default filled in. */
 export type Config = z.output<typeof configSchema>;
 /** What a YAML file or overrides may contain (everything optional). */
 export type ConfigInput = z.input<typeof configSchema>;
 export type LogLevel = Config['logging']['level'];
+export type LdapConfig = NonNullable<Config['ldap']>;
 export type RedisStateConfig = Extract<Config['state'], { kind: 'redis' }>;
