@@ -123,7 +123,8 @@ export function buildApp(deps: AppDeps): Hono<AppEnv> {
 
   // RFC 6764 §5: well-known URIs redirect to the context path; PROPFIND there (and on "/") is
   // answered directly because some clients do not follow redirects for PROPFIND.
-  for (const wk of ['/.well-known/caldav', '/.well-known/carddav']) {
+  // Windows 10 Mobile probes the well-known URIs with a trailing slash (quirks Q01).
+  for (const wk of ['/.well-known/caldav', '/.well-known/carddav', '/.well-known/caldav/', '/.well-known/carddav/']) {
     app.all(wk, async (c): Promise<Response> => {
       if (c.req.method === 'PROPFIND') return handleDav(c, svc, { type: 'root' });
       return c.redirect(`${prefix}/`, 301);
