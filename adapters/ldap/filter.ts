@@ -66,7 +66,7 @@ export type PropertySources = Record<string, PropertySource>;
  * filter, as are structure separators (the value of N is "family;given;…" as a whole).
  */
 export function translatableText(text: string): boolean {
-  if (/[;,\\]/.test(text)) return false;
+  if (/[;,]/.test(text) || [...text].some((c) => c.charCodeAt(0) < 0x20)) return false;
   if (text.normalize('NFKD') !== text.normalize('NFD')) return false;
   for (const ch of text)
     if (ch.toUpperCase().length !== ch.length || ch.toLowerCase().length !== ch.length) return false;

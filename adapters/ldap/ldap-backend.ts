@@ -396,8 +396,12 @@ export class LdapBackend implements Backend {
     return listing;
   }
 
+  #missing(ref: CollectionRef): BackendError {
+    return new BackendError('not-found', `no collection ${ref.home}/${ref.id} in the LDAP directory mount`);
+  }
+
   async *listObjects(ref: CollectionRef): AsyncIterable<ObjectRef> {
-    if (!this.#mine(ref)) return;
+    if (!this.#mine(ref)) throw this.#missing(ref);
     try {
       const listing = await this.#listing(ref.owner, 'probe');
       yield* listing.objects;
@@ -508,7 +512,8 @@ export class LdapBackend implements Backend {
   }
 
   async getObjects(ref: CollectionRef, names: string[]): Promise<StoredObject[]> {
-    if (!this.#mine(ref) || names.length === 0) return [];
+    if (!this.#mine(ref)) throw this.#missing(ref);
+    if (names.length === 0) return [];
     try {
       const listing = await this.#listing(ref.owner, 'recent');
       return await this.#fetch(await this.#peopleFilter(ref.owner), names, listing);
@@ -522,7 +527,8 @@ export class LdapBackend implements Backend {
    * people and groups (adapters/ldap/filter.ts); the core applies the exact match afterwards.
    */
   async query(ref: CollectionRef, q: BackendQuery): Promise<QueryResult> {
-    if (!this.#mine(ref) || q.kind !== 'addressbook') return { items: [], exact: true };
+    if (!this.#mine(ref)) throw this.#missing(ref);
+    if (q.kind !== 'addressbook') return { items: [], exact: true };
     try {
       const version = this.#opts.vcardVersion;
       const filter = q.addressFilter ?? { test: 'anyof' as const, propFilters: [] };
