@@ -1,5 +1,5 @@
 // The davgate binary (bin/davgate.js runs this file). The one place besides src/app.ts that constructs
-// concrete parts: the SQLite store of the embedded default and the in-memory state store.
+// concrete parts: the SQLite store of the embedded default and the state store (memory or Redis).
 import { openSqlite } from '../adapters/sql/open.ts';
 import { processIo } from './cli/io.ts';
 import { attachLdap } from './cli/ldap-deps.ts';
@@ -12,7 +12,14 @@ import { MemoryStateStore } from './state/memory.ts';
 const runtime: CliRuntime = {
   // The LDAP directory, when configured, joins the store as a mount (and as the password check).
   openStore: (config) => attachLdap(config, openSqlite(sqliteFile(config.storage)), createLogger(config.logging.level)),
-  createState: () => new MemoryStateStore(),
+  createState: async (config) => {
+    const { state } = config;
+    if (state.kind === 'memory')
+      return new MemoryStateStore({ maxLogEntries: state.logMaxEntries, maxLogAgeSeconds: state.logMaxAgeSeconds });
+    // Loaded only when configured: the Redis client is not needed otherwise.
+    const { openRedisState } = await import('./state/redis-open.ts');
+    return openRedisState(state, createLogger(config.logging.level));
+  },
   createLogger: (level) => createLogger(level),
   // Loaded on demand: `davgate user …` and `check` do not need the protocol core.
   buildApp: async (deps) => (await import('./app.ts')).buildApp(deps),

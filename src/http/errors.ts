@@ -2,15 +2,27 @@
 // plus `<D:error>` with the precondition element (RFC 4918 §16); anything unexpected → 500, logged.
 import { BackendError } from '../backend/port.ts';
 import type { Logger } from '../dav/context.ts';
-import { DavError } from '../dav/dav-error.ts';
+import { BackendUnavailableError, DavError } from '../dav/dav-error.ts';
 import { davErrorFromBackend } from '../dav/methods/request.ts';
 import { dav } from '../dav/xml/names.ts';
 import { el } from '../dav/xml/tree.ts';
 import { writeXml } from '../dav/xml/write.ts';
+import { StateUnavailableError } from '../state/store.ts';
+
+/** The state store is unreachable: only what needs it (sync-collection, getctag) gets here. Retry later. */
+function stateUnavailable(err: StateUnavailableError, log: Logger, requestId: string): DavError {
+  log.warn('state store unavailable', { requestId, error: err.message });
+  return new BackendUnavailableError('sync state temporarily unavailable', err.retryAfterSeconds, 503);
+}
 
 export function errorResponse(err: unknown, log: Logger, requestId: string): Response {
   // Adapter errors that escaped a handler (e.g. during path resolution) map like any other.
-  const e = err instanceof BackendError ? davErrorFromBackend(err) : err;
+  const e =
+    err instanceof BackendError
+      ? davErrorFromBackend(err)
+      : err instanceof StateUnavailableError
+        ? stateUnavailable(err, log, requestId)
+        : err;
   if (e instanceof DavError) {
     const headers = new Headers(e.headers);
     if (e.condition) {

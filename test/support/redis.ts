@@ -29,10 +29,11 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** One RESP request over a fresh socket (no client library, so support code cannot share its bugs). */
-export function redisCommand(port: number, args: string[], timeoutMs = 2000): Promise<string> {
+export function redisCommand(port: number, args: string[], timeoutMs = 5000): Promise<string> {
   return new Promise((resolve, reject) => {
     const sock = new Socket();
-    let buf = '';
+    const chunks: Buffer[] = [];
+    let size = 0;
     const timer = setTimeout(() => {
       sock.destroy();
       reject(new Error(`redis ${port}: ${args[0]} timed out`));
@@ -47,9 +48,12 @@ export function redisCommand(port: number, args: string[], timeoutMs = 2000): Pr
     sock.connect(port, HOST, () => {
       sock.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`);
     });
-    sock.on('data', (d) => {
-      buf += d.toString('utf8');
-      const parsed = parseReply(buf);
+    sock.on('data', (d: Buffer) => {
+      chunks.push(d);
+      size += d.length;
+      // Cheap completeness test first: a reply ends with CRLF.
+      if (d.length < 2 || d[d.length - 2] !== 13 || d[d.length - 1] !== 10) return;
+      const parsed = parseReply(Buffer.concat(chunks, size));
       if (parsed === undefined) return;
       if (parsed.error) done(new Error(parsed.error));
       else done(undefined, parsed.text);
@@ -58,20 +62,17 @@ export function redisCommand(port: number, args: string[], timeoutMs = 2000): Pr
 }
 
 /** Minimal RESP2 reply reader: simple strings, errors, integers, bulk strings, arrays (joined by \n). */
-function parseReply(buf: string): { text?: string; error?: string } | undefined {
+function parseReply(buf: Buffer): { text?: string; error?: string } | undefined {
   const read = (at: number): { text: string; end: number } | undefined => {
     const nl = buf.indexOf('\r\n', at);
     if (nl < 0) return undefined;
-    const type = buf[at];
-    const head = buf.slice(at + 1, nl);
-    if (type === '+' || type === ':' || type === '-') return { text: (type === '-' ? '-' : '') + head, end: nl + 2 };
+    const type = String.fromCharCode(buf[at]);
+    const head = buf.toString('utf8', at + 1, nl);
     if (type === '$') {
       const len = Number(head);
       if (len < 0) return { text: '', end: nl + 2 };
-      const bytes = Buffer.from(buf.slice(nl + 2), 'utf8');
-      if (bytes.length < len + 2) return undefined;
-      const text = bytes.subarray(0, len).toString('utf8');
-      return { text, end: nl + 2 + text.length + 2 };
+      if (buf.length < nl + 2 + len + 2) return undefined;
+      return { text: buf.toString('utf8', nl + 2, nl + 2 + len), end: nl + 2 + len + 2 };
     }
     if (type === '*') {
       const n = Number(head);
@@ -87,9 +88,12 @@ function parseReply(buf: string): { text?: string; error?: string } | undefined 
     }
     return { text: head, end: nl + 2 };
   };
+  if (buf[0] === 45 /* - */) {
+    const r = read(0);
+    return r && { error: r.text };
+  }
   const r = read(0);
-  if (!r) return undefined;
-  return r.text.startsWith('-') && buf[0] === '-' ? { error: r.text.slice(1) } : { text: r.text };
+  return r && { text: r.text };
 }
 
 /** Parses an INFO section into key → value. */

@@ -27,6 +27,11 @@ export interface StartServerOptions {
   env?: Record<string, string>;
   /** How long to wait for the ready line; default 20 s. */
   readyTimeoutMs?: number;
+  /**
+   * Use this data directory instead of a fresh one, e.g. one SQLite file shared by several gateway processes
+   * (replicas); it is left in place on stop. Pass `users: []` to the later processes and reuse the first's.
+   */
+  dataDir?: string;
 }
 
 export interface RunningServer {
@@ -41,7 +46,7 @@ export interface RunningServer {
   dataDir: string;
   /** The server's recent stdout and stderr (the tail), for assertion messages. */
   logs(): string;
-  /** Stops the process (SIGTERM, SIGKILL after 5 s) and removes the data directory. Idempotent. */
+  /** Stops the process (SIGTERM, SIGKILL after 5 s) and removes the data directory (unless passed in). Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -82,7 +87,8 @@ function dataDirArgs(dataDir: string, config?: string): string[] {
 }
 
 export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'davgate-it-'));
+  const ownDir = opts.dataDir === undefined;
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'davgate-it-')));
   const env = cleanEnv(opts.env);
   const users = (opts.users ?? ['alice']).map((name) => ({ name, password: randomBytes(12).toString('base64url') }));
   let child: ChildProcess | undefined;
@@ -98,7 +104,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
         await done;
         clearTimeout(force);
       }
-      await rm(dataDir, { recursive: true, force: true });
+      if (ownDir) await rm(dataDir, { recursive: true, force: true });
     })();
     return stopping;
   };

@@ -3,6 +3,7 @@
 import type { Backend } from '../../backend/port.ts';
 import { snapshotChangesSince, snapshotCurrentToken } from '../../backend/snapshot-sync.ts';
 import type { ChangeSet, CollectionInfo, ObjectRef } from '../../backend/types.ts';
+import { StateUnavailableError } from '../../state/store.ts';
 import type { DavContext } from '../context.ts';
 import { encodeToken, invalidSyncToken, type SyncCursor } from './token.ts';
 
@@ -11,6 +12,12 @@ interface Feed {
   current(): Promise<string>;
   epoch?: string;
 }
+
+/**
+ * Replicas diffing one busy collection at once lose compare-and-set races and re-diff; a loser usually finds
+ * the winner's commit complete on its next try. Enough tries that only sustained contention answers 503.
+ */
+const SNAPSHOT_SYNC = { maxAttempts: 12 };
 
 async function feedFor(ctx: DavContext, backend: Backend, info: CollectionInfo): Promise<Feed> {
   const ref = info.ref;
@@ -28,17 +35,31 @@ async function feedFor(ctx: DavContext, backend: Backend, info: CollectionInfo):
   }
   const epoch = await ctx.state.epoch();
   return {
-    since: (t) => snapshotChangesSince(backend, ref, ctx.state, t),
-    current: () => snapshotCurrentToken(backend, ref, ctx.state),
+    since: (t) => snapshotChangesSince(backend, ref, ctx.state, t, SNAPSHOT_SYNC),
+    current: () => snapshotCurrentToken(backend, ref, ctx.state, SNAPSHOT_SYNC),
     epoch,
   };
 }
 
+/**
+ * Whether the state store's epoch changed while an answer was computed from it (a shared store restarted
+ * empty or failed over mid-request): such an answer may mix two store lifetimes and must not be served.
+ */
+export async function epochMoved(ctx: DavContext, epoch: string | undefined): Promise<boolean> {
+  return epoch !== undefined && (await ctx.state.epoch()) !== epoch;
+}
+
+const unsettled = () => new StateUnavailableError('the state store changed its epoch twice during one request');
+
 /** The collection's current sync token (also used as getctag). */
 export async function currentSyncToken(ctx: DavContext, backend: Backend, info: CollectionInfo): Promise<string> {
-  const feed = await feedFor(ctx, backend, info);
-  const t = await feed.current();
-  return encodeToken({ b: backend.id, t, ...(feed.epoch ? { e: feed.epoch } : {}) });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const feed = await feedFor(ctx, backend, info);
+    const t = await feed.current();
+    if (await epochMoved(ctx, feed.epoch)) continue;
+    return encodeToken({ b: backend.id, t, ...(feed.epoch ? { e: feed.epoch } : {}) });
+  }
+  throw unsettled();
 }
 
 export interface Delta {
@@ -70,7 +91,22 @@ export async function changesFor(
   cursor: SyncCursor | undefined,
   limit: number | undefined,
 ): Promise<Delta> {
-  const feed = await feedFor(ctx, backend, info);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const feed = await feedFor(ctx, backend, info);
+    const delta = await deltaFrom(feed, backend, cursor, limit);
+    if (!(await epochMoved(ctx, feed.epoch))) return delta;
+    // The client's token belonged to the epoch that just ended: it is void. An initial sync just retries.
+    if (cursor) throw invalidSyncToken('the sync state was reset; resync');
+  }
+  throw unsettled();
+}
+
+async function deltaFrom(
+  feed: Feed,
+  backend: Backend,
+  cursor: SyncCursor | undefined,
+  limit: number | undefined,
+): Promise<Delta> {
   if (cursor && (cursor.b !== backend.id || (cursor.e ?? undefined) !== feed.epoch)) throw invalidSyncToken();
   const stamp = (c: Omit<SyncCursor, 'b' | 'e'>): string =>
     encodeToken({ b: backend.id, ...(feed.epoch ? { e: feed.epoch } : {}), ...c });
