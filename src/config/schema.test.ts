@@ -12,6 +12,44 @@ describe('config schema', () => {
       limits: { maxResourceSize: 5 * 1024 * 1024, maxBodySize: 16 * 1024 * 1024, maxMultigetHrefs: 1000 },
       auth: { realm: 'davgate', cacheSeconds: 300, backend: 'local' },
       logging: { level: 'info' },
+      quirks: {
+        enabled: true,
+        profiles: [],
+        rules: [],
+        forcePaths: [],
+        aggregatedAddressBook: {
+          id: 'all-contacts',
+          displayName: 'All Contacts',
+          sources: 'writable',
+          defaultBook: 'contacts',
+        },
+      },
+    });
+  });
+
+  it('quirks: profile ids must exist, patterns must be regular expressions, options are typed', () => {
+    const paths = (doc: unknown) => configSchema.safeParse(doc).error?.issues.map((i) => i.path.join('.')) ?? [];
+    assert.deepEqual(paths({ quirks: { profiles: [{ id: 'no-such-client' }] } }), ['quirks.profiles.0.id']);
+    assert.deepEqual(paths({ quirks: { rules: [{ userAgent: 'Foo(', options: {} }] } }), ['quirks.rules.0.userAgent']);
+    assert.deepEqual(paths({ quirks: { profiles: [{ id: 'davx5', options: { vcardVersion: '2.1' } }] } }), [
+      'quirks.profiles.0.options.vcardVersion',
+    ]);
+    assert.deepEqual(paths({ quirks: { forcePaths: [{ pathPrefix: 'dav/legacy', profile: 'thunderbird' }] } }), [
+      'quirks.forcePaths.0.pathPrefix',
+    ]);
+    assert.deepEqual(paths({ quirks: { aggregatedAddressBook: { id: 'a/b' } } }), ['quirks.aggregatedAddressBook.id']);
+    const ok = configSchema.parse({
+      quirks: {
+        profiles: [{ id: 'apple-contacts', match: ['^MyContacts/'], options: { aggregatedAddressBook: false } }],
+        rules: [{ userAgent: 'LegacyBook/', options: { aggregatedAddressBook: true } }],
+        forcePaths: [{ pathPrefix: '/dav/addressbooks/kiosk/', profile: 'apple-contacts' }],
+      },
+    });
+    assert.deepEqual(ok.quirks.profiles[0], {
+      id: 'apple-contacts',
+      match: ['^MyContacts/'],
+      options: { aggregatedAddressBook: false },
+      enabled: true,
     });
   });
 

@@ -3,6 +3,7 @@
 // state, loopback, prefix /dav). docs/configuration.md lists every key; a test keeps the two in step.
 import { z } from 'zod';
 import { byteSize } from './byte-size.ts';
+import { quirksSchema } from './quirks-schema.ts';
 
 const MiB = 1024 * 1024;
 
@@ -289,6 +290,7 @@ export const configSchema = z
     auth: auth.prefault({}),
     logging: logging.prefault({}),
     ldap: ldap.optional(),
+    quirks: quirksSchema.prefault({}),
   })
   .superRefine((c, ctx) => {
     if (c.auth.backend === 'ldap' && !c.ldap?.enabled)
