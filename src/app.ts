@@ -83,7 +83,7 @@ export function buildServices(deps: AppDeps): DavServices {
     contentTypeChecks: { calendar: caldavModule.checkContentType, addressbook: carddavModule.checkContentType },
     parseMkcalendar: caldavModule.parseMkcalendar,
     uidConflict: { calendar: caldavModule.uidConflict, addressbook: carddavModule.uidConflict },
-    represent: { addressbook: carddavModule.represent },
+    represent: { addressbook: carddavModule.represent, calendar: caldavModule.represent },
   };
   return {
     hrefs: new Hrefs(deps.prefix),

@@ -13,7 +13,7 @@ import type { ObjectResource, Resource } from '../dav/resource.ts';
 import { caldav, dav } from '../dav/xml/names.ts';
 import { child, textOf, type XmlElement } from '../dav/xml/tree.ts';
 import { parseCalendarDataRequest } from './calendar-data-request.ts';
-import { normaliseTimezoneText, timeEnvFor } from './calendar-timezone.ts';
+import { normaliseTimezoneText, timeEnvFor, timezoneFromId } from './calendar-timezone.ts';
 import { backendQueryOf, type CompFilter, parseFilter } from './filter.ts';
 import { matchesFilter } from './filter-eval.ts';
 import { parseVcalendar } from './ical.ts';
@@ -148,11 +148,14 @@ export const calendarQuery: ReportHandler<CalendarQuery> = {
   parse(_ctx: DavContext, body: XmlElement): CalendarQuery {
     const props = reportPropRequest(body);
     const parsed = parseFilter(child(body, caldav('filter')));
+    // §9.8 CALDAV:timezone, or RFC 7809 §5.3 CALDAV:timezone-id (not both).
     const tz = child(body, caldav('timezone'));
+    const tzid = child(body, caldav('timezone-id'));
+    if (tz && tzid) throw new DavError(400, undefined, 'calendar-query takes timezone or timezone-id, not both');
     return {
       props,
       filter: matchesAll(parsed) ? undefined : parsed,
-      timezone: tz ? normaliseTimezoneText(textOf(tz)) : undefined,
+      timezone: tz ? normaliseTimezoneText(textOf(tz)) : tzid ? timezoneFromId(textOf(tzid)) : undefined,
     };
   },
   async run(ctx: DavContext, target: Resource, q: CalendarQuery) {

@@ -5,6 +5,19 @@ import { DavError } from '../dav/dav-error.ts';
 import { caldav } from '../dav/xml/names.ts';
 import { type IcalTimezone, timezoneFromVcalendar } from './ical.ts';
 import type { TimeEnv } from './recurrence.ts';
+import { resolveTzid, vcalendarForZone } from './timezones.ts';
+
+/**
+ * RFC 7809 §5.2/§5.3: a time zone identifier (calendar-timezone-id, CALDAV:timezone-id) as the
+ * VCALENDAR text calendar-timezone holds. Windows and other resolvable names are accepted and mapped
+ * to IANA; anything else is 403 CALDAV:valid-timezone.
+ */
+export function timezoneFromId(id: string): string {
+  const iana = resolveTzid(id.trim());
+  const text = iana ? vcalendarForZone(iana) : undefined;
+  if (!text) throw new DavError(403, caldav('valid-timezone'), `unknown time zone identifier ${id.trim()}`);
+  return text;
+}
 
 /**
  * Normalises a calendar-timezone / CALDAV:timezone value: an iCalendar object with exactly one

@@ -68,6 +68,15 @@ function instanceComponent(inst: Instance, env: TimeEnv): IcalComponent {
       }
     } else {
       setTime(c, 'dtstart', utcTime(inst.startMs));
+      const dur = src.getFirstPropertyValue('duration');
+      if (dur instanceof ICAL.Duration && (dur.days !== 0 || dur.weeks !== 0) && src.name === 'vevent') {
+        // Days and weeks are nominal in the instance's zone: in UTC they become an explicit end.
+        const end = eventEnd(inst, env);
+        if (end !== undefined) {
+          c.removeAllProperties('duration');
+          setTime(c, 'dtend', utcTime(end));
+        }
+      }
       if (src.hasProperty('dtend')) {
         const end = src.name === 'vevent' ? eventEnd(inst, env) : undefined;
         const dtend = timeOf(src, 'dtend');
@@ -200,9 +209,14 @@ export function expandWithSpans(text: string, spans: TimeSpan[]): string | undef
   for (const s of sorted) {
     const b = s.comp === undefined ? undefined : blocks[s.comp];
     if (!b || !Number.isFinite(s.start) || !Number.isFinite(s.end)) return undefined;
-    const hadDtend = b.props.some((p) => propName(p) === 'DTEND');
+    // A DURATION in days or weeks is nominal in the event's zone: in UTC it becomes an explicit end.
+    const nominal = b.props.some((p) => propName(p) === 'DURATION' && /[DW]/.test(p.slice(p.indexOf(':') + 1)));
+    const hadDtend = nominal || b.props.some((p) => propName(p) === 'DTEND');
     out.push('BEGIN:VEVENT');
-    for (const p of b.props) if (!REPLACED.has(propName(p))) out.push(p);
+    for (const p of b.props) {
+      const n = propName(p);
+      if (!REPLACED.has(n) && !(nominal && n === 'DURATION')) out.push(p);
+    }
     out.push(`DTSTART:${formatUtcDateTime(s.start)}`);
     if (hadDtend) out.push(`DTEND:${formatUtcDateTime(s.end)}`);
     if (s.rid !== undefined) out.push(`RECURRENCE-ID:${formatUtcDateTime(s.rid)}`);

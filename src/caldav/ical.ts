@@ -53,17 +53,64 @@ export function isFloating(t: IcalTime): boolean {
   return t.zone === ICAL.Timezone.localTimezone || t.zone === undefined || t.zone === null;
 }
 
+interface ZoneChange {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  utcOffset: number;
+  prevUtcOffset: number;
+}
+
+/**
+ * Epoch ms of a zoned local time as RFC 5545 §3.3.5 reads it: a time that occurs twice (the hour
+ * repeated when daylight saving ends) means the first occurrence; a time that does not exist (the
+ * hour skipped when it begins) is read with the UTC offset before the gap. ical.js picks standard time
+ * and the offset after the gap; its answer is corrected near the zone's transitions.
+ */
+function zonedEpochMs(t: IcalTime): number {
+  const u0 = t.toUnixTime() * 1000;
+  const changes = (t.zone as unknown as { changes?: ZoneChange[] }).changes;
+  if (!changes || changes.length === 0) return u0;
+  const wall = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
+  // Binary search for the first transition not before u0 - 2 days, then look at the few around it.
+  // ical.js keeps each transition's instant as UTC date fields.
+  const at = (c: ZoneChange) => Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second);
+  let lo = 0;
+  let hi = changes.length;
+  const from = u0 - 2 * 86_400_000;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (at(changes[mid]) < from) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < changes.length && at(changes[i]) <= u0 + 2 * 86_400_000; i++) {
+    const c = changes[i];
+    const instant = at(c);
+    const before = c.prevUtcOffset * 1000;
+    const after = c.utcOffset * 1000;
+    const low = instant + Math.min(before, after);
+    const high = instant + Math.max(before, after);
+    // Gap (after > before) or repeated hour (after < before): both read with the offset before.
+    if (before !== after && wall >= low && wall < high) return wall - before;
+  }
+  return u0;
+}
+
 /** Epoch ms of a time; floating times and dates are read as wall-clock time in `floatingZone` (UTC if absent). */
 export function toEpochMs(t: IcalTime, floatingZone?: IcalTimezone): number {
-  if (isFloating(t) && floatingZone) {
+  if (isFloating(t)) {
+    if (!floatingZone) return t.toUnixTime() * 1000; // ical.js gives floating times a zero offset (UTC)
     const pinned = ICAL.Time.fromData(
       { year: t.year, month: t.month, day: t.day, hour: t.hour, minute: t.minute, second: t.second, isDate: false },
       floatingZone,
     );
-    return pinned.toUnixTime() * 1000;
+    return zonedEpochMs(pinned);
   }
-  // ical.js gives floating times a zero offset, i.e. reads them as UTC.
-  return t.toUnixTime() * 1000;
+  if (t.zone === ICAL.Timezone.utcTimezone) return t.toUnixTime() * 1000;
+  return zonedEpochMs(t);
 }
 
 /**

@@ -1,11 +1,13 @@
 // What the CalDAV module plugs into the WebDAV core (wired in src/app.ts).
-import type { CollectionPatch } from '../backend/types.ts';
-import type { DavContext, ObjectValidator } from '../dav/context.ts';
+import type { CollectionPatch, StoredObject } from '../backend/types.ts';
+import type { DavContext, ObjectValidator, Represented } from '../dav/context.ts';
 import type { PropertyDef } from '../dav/props/registry.ts';
 import type { ReportHandler } from '../dav/reports/registry.ts';
+import type { ObjectResource } from '../dav/resource.ts';
 import type { XmlElement } from '../dav/xml/tree.ts';
+import { stripStandardTimezones } from './calendar-data.ts';
 import { parseMkcalendarBody } from './mkcalendar.ts';
-import { caldavProperties } from './props.ts';
+import { caldavProperties, omitsStandardTimezones } from './props.ts';
 import { caldavReports } from './reports.ts';
 import { calendarObjectValidator, checkCalendarContentType, noUidConflict } from './validate.ts';
 
@@ -16,6 +18,20 @@ export interface ProtocolModule {
   parseMkcalendar?: (ctx: DavContext, body: XmlElement | undefined) => CollectionPatch;
   uidConflict?: (href: string) => Error;
   checkContentType?: (contentType: string | undefined) => void;
+  /** GET representation (CoreHooks.represent). */
+  represent?: (ctx: DavContext, res: ObjectResource, object: StoredObject) => Promise<Represented | undefined>;
+}
+
+/** RFC 7809 §3.1 for GET: `CalDAV-Timezones: F` leaves out the VTIMEZONEs of standard zones. */
+async function representCalendarObject(
+  ctx: DavContext,
+  _res: ObjectResource,
+  object: StoredObject,
+): Promise<Represented | undefined> {
+  if (!omitsStandardTimezones(ctx)) return undefined;
+  const text = new TextDecoder('utf-8').decode(object.body);
+  const stripped = stripStandardTimezones(text);
+  return stripped === text ? undefined : { body: stripped, contentType: object.contentType };
 }
 
 export const caldavModule: ProtocolModule = {
@@ -25,4 +41,5 @@ export const caldavModule: ProtocolModule = {
   parseMkcalendar: parseMkcalendarBody,
   uidConflict: noUidConflict,
   checkContentType: checkCalendarContentType,
+  represent: representCalendarObject,
 };

@@ -10,10 +10,11 @@ import { appleIcal, caldav, dav } from '../dav/xml/names.ts';
 import { el, textOf, type XmlElement, type XmlNode } from '../dav/xml/tree.ts';
 import { renderCalendarData } from './calendar-data.ts';
 import { CALENDAR_DATA_TYPES, parseCalendarDataRequest } from './calendar-data-request.ts';
-import { normaliseTimezoneText, timeEnvFor } from './calendar-timezone.ts';
+import { normaliseTimezoneText, timeEnvFor, timezoneFromId } from './calendar-timezone.ts';
 import { SUPPORTED_COLLATIONS } from './collation.ts';
 import { MAX_ATTENDEES_PER_INSTANCE, MAX_DATE_TIME, MAX_INSTANCES, MIN_DATE_TIME } from './object-limits.ts';
 import { hintsFor } from './render-hints.ts';
+import { tzidOfCalendarTimezone } from './timezones.ts';
 import { effectiveComponents } from './validate.ts';
 
 export const isCalendar = (r: Resource): boolean => r.type === 'collection' && r.info.kind === 'calendar';
@@ -81,6 +82,28 @@ export const caldavProperties: PropertyDef[] = [
     appliesTo: isCalendar,
     get: (_ctx, res) => (info(res)?.timezone ? [info(res)?.timezone as string] : undefined),
     toPatch: (_ctx, _res, value) => ({ timezone: value ? normaliseTimezoneText(textOf(value)) : null }),
+  },
+  {
+    // RFC 7809 §5.2: the calendar time zone by its identifier. Setting it replaces calendar-timezone
+    // with the IANA definition; an unknown identifier is 403 valid-timezone.
+    name: caldav('calendar-timezone-id'),
+    protected: false,
+    allprop: false,
+    appliesTo: isCalendar,
+    get: (_ctx, res) => {
+      const id = tzidOfCalendarTimezone(info(res)?.timezone);
+      return id ? [id] : undefined;
+    },
+    toPatch: (_ctx, _res, value) => ({ timezone: value ? timezoneFromId(textOf(value)) : null }),
+  },
+  {
+    // RFC 7809 §5.1: where clients may fetch time zone data (TZDIST, RFC 7808). The gateway runs no
+    // TZDIST service of its own; it answers with an empty set and synthesises VTIMEZONEs itself.
+    name: caldav('timezone-service-set'),
+    protected: true,
+    allprop: false,
+    appliesTo: (r) => r.type === 'home' && r.home === 'calendars',
+    get: () => [],
   },
   {
     // Protected (§5.2.3): set only at creation, see mkcalendar.ts.

@@ -163,23 +163,14 @@ export function walkInstances(
   const periods = master.hasProperty('rdate') ? rdatePeriods(master, env) : undefined;
   let expansion: InstanceType<typeof ICAL.RecurExpansion>;
   try {
-    expansion = new ICAL.RecurExpansion({ component: master, dtstart });
+    expansion = new ICAL.RecurExpansion({ component: periodsAsStarts(master), dtstart });
   } catch {
     return { stopped: !!visit(ownInstance(master, env)) };
   }
   let lastStartMs = base;
-  for (let i = 0; i < maxIterations; i++) {
-    let next: IcalTime | undefined;
-    try {
-      next = expansion.next() ?? undefined;
-    } catch {
-      return { stopped: false, cutAt: lastStartMs + earliestShift, bounded: true };
-    }
-    if (!next) return { stopped: false };
-    const occMs = ms(next, env);
-    if (occMs + earliestShift > untilMs) return { stopped: false, cutAt: untilMs };
+  const emit = (next: IcalTime, occMs: number): boolean => {
     lastStartMs = occMs;
-    if (overriddenRids.has(occMs)) continue;
+    if (overriddenRids.has(occMs)) return false;
     let range: (typeof ranges)[number] | undefined;
     for (const r of ranges) if (r.ridMs <= occMs) range = r;
     let inst: Instance;
@@ -204,9 +195,96 @@ export function walkInstances(
         periodEndMs: periods?.get(occMs),
       };
     }
-    if (visit(inst)) return { stopped: true };
+    return !!visit(inst);
+  };
+  // RFC 5545 §3.8.5: DTSTART is the first instance of the set (and counts toward COUNT, §3.3.10);
+  // ical.js leaves it out when it does not match the rule, or when only RDATEs follow.
+  const guard = dayGuard(master, dtstart);
+  const count = singleCount(master);
+  let pendingStart = !excluded(master, base, env);
+  let ruleOccurrences = 0;
+  for (let i = 0; i < maxIterations; i++) {
+    let next: IcalTime | undefined;
+    try {
+      next = expansion.next() ?? undefined;
+    } catch {
+      return { stopped: false, cutAt: lastStartMs + earliestShift, bounded: true };
+    }
+    if (next && guard && !guard(next)) continue;
+    const occMs = next ? ms(next, env) : Number.POSITIVE_INFINITY;
+    if (pendingStart) {
+      pendingStart = false;
+      if (occMs !== base) {
+        if (base + earliestShift > untilMs) return { stopped: false, cutAt: untilMs };
+        if (emit(dtstart, base)) return { stopped: true };
+        ruleOccurrences++;
+      }
+    }
+    if (!next) return { stopped: false };
+    if (count !== undefined && ruleOccurrences >= count) return { stopped: false };
+    ruleOccurrences++;
+    if (occMs + earliestShift > untilMs) return { stopped: false, cutAt: untilMs };
+    if (emit(next, occMs)) return { stopped: true };
   }
   return { stopped: false, cutAt: lastStartMs + earliestShift, bounded: true };
+}
+
+/** EXDATE instants of a master (DATE values match the DTSTART date). */
+function excluded(master: IcalComponent, at: number, env: TimeEnv): boolean {
+  for (const p of master.getAllProperties('exdate')) {
+    for (const v of p.getValues()) if (v instanceof ICAL.Time && ms(v, env) === at) return true;
+  }
+  return false;
+}
+
+/** COUNT of the master's only RRULE when it has no RDATE (then DTSTART counts toward it). */
+function singleCount(master: IcalComponent): number | undefined {
+  if (master.hasProperty('rdate')) return undefined;
+  const rules = master.getAllProperties('rrule');
+  if (rules.length !== 1) return undefined;
+  const r = rules[0].getFirstValue();
+  return r instanceof ICAL.Recur && typeof r.count === 'number' ? r.count : undefined;
+}
+
+/**
+ * RFC 5545 §3.3.10: a YEARLY or MONTHLY rule without BYxxx day parts recurs on DTSTART's day, and
+ * dates that do not exist (29 February, 31 April) are skipped. ical.js moves them to the next day;
+ * this filter drops those.
+ */
+function dayGuard(master: IcalComponent, dtstart: IcalTime): ((t: IcalTime) => boolean) | undefined {
+  const rules = master.getAllProperties('rrule');
+  if (rules.length !== 1 || master.hasProperty('rdate')) return undefined;
+  const r = rules[0].getFirstValue();
+  if (!(r instanceof ICAL.Recur)) return undefined;
+  const parts = r.parts as Record<string, unknown>;
+  const dayParts = ['BYDAY', 'BYMONTHDAY', 'BYYEARDAY', 'BYWEEKNO', 'BYSETPOS'].some((k) => parts[k] !== undefined);
+  if (dayParts) return undefined;
+  if (r.freq === 'YEARLY' && parts.BYMONTH === undefined) {
+    return (t) => t.day === dtstart.day && t.month === dtstart.month;
+  }
+  if (r.freq === 'YEARLY' || r.freq === 'MONTHLY') return (t) => t.day === dtstart.day;
+  return undefined;
+}
+
+/**
+ * ical.js sorts RDATE values with Time.compare and returns PERIOD values as they are: hand it a view of
+ * the master whose RDATE periods are reduced to their starts (the ends are kept by rdatePeriods).
+ */
+function periodsAsStarts(master: IcalComponent): IcalComponent {
+  const rdates = master.getAllProperties('rdate');
+  if (!rdates.some((p) => p.getValues().some((v) => v instanceof ICAL.Period))) return master;
+  const starts = rdates.map((p) => ({
+    getValues: () => p.getValues().map((v) => (v instanceof ICAL.Period ? v.start : v)),
+  }));
+  return new Proxy(master, {
+    get(target, key, receiver) {
+      if (key === 'getAllProperties') {
+        return (name?: string) => (name === 'rdate' ? starts : target.getAllProperties(name));
+      }
+      const v = Reflect.get(target, key, receiver);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
 }
 
 function shiftedTime(t: IcalTime, deltaMs: number): IcalTime {

@@ -2,7 +2,8 @@
 // No class 2: LOCK/UNLOCK are not implemented.
 import type { DavResponse } from '../response.ts';
 
-export const DAV_COMPLIANCE = '1, 3, access-control, calendar-access, addressbook, extended-mkcol';
+export const DAV_COMPLIANCE =
+  '1, 3, access-control, calendar-access, calendar-no-timezone, addressbook, extended-mkcol';
 export const ALLOWED_METHODS =
   'OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, MKCALENDAR, COPY, MOVE, REPORT';
 

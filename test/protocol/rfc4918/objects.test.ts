@@ -10,7 +10,10 @@ describe('RFC 4918 §10.1 OPTIONS', () => {
     const t = await createTestApp();
     const r = await t.request('OPTIONS', '/dav/');
     assert.equal(r.status, 200);
-    assert.equal(r.headers.get('dav'), '1, 3, access-control, calendar-access, addressbook, extended-mkcol');
+    assert.equal(
+      r.headers.get('dav'),
+      '1, 3, access-control, calendar-access, calendar-no-timezone, addressbook, extended-mkcol',
+    );
     assert.match(r.headers.get('allow') ?? '', /REPORT/);
     assert.doesNotMatch(r.headers.get('allow') ?? '', /LOCK/);
   });
