@@ -2,11 +2,14 @@
 // memory and Redis stores agree and operators can find things with `redis-cli --scan --pattern 'dg:*'`.
 //
 // Layout (all under the prefix `dg:`):
-//   dg:epoch                          store lifetime id; created once (SET NX), never expires
+//   dg:epoch                          store lifetime: Redis hash {id, server, created}; never expires. `id` is
+//                                     the epoch; `server` the run_id(s) of the Redis server(s) it was minted
+//                                     on — another server (restart, failover) means a new id (src/state/redis.ts)
 //   dg:{<scope>}                      one collection's sync state; the store derives the sub-keys below
-//   dg:{<scope>}:snap                 hash  name → etag as last observed           (no TTL, see below)
-//   dg:{<scope>}:seq                  int   seq of the snapshot / last log entry     (no TTL)
-//   dg:{<scope>}:log                  list/zset of change entries, trimmed by retention (count and age)
+//   dg:{<scope>}:snap                 hash  name → etag as last observed  (Redis: SNAPSHOT_IDLE_TTL_SECONDS)
+//   dg:{<scope>}:seq                  int   seq of the snapshot / last log entry     (no TTL, ever)
+//   dg:{<scope>}:log                  list "<ms> <json>" one element per seq, trimmed by retention (count and
+//                                     age)                                 (Redis: SNAPSHOT_IDLE_TTL_SECONDS)
 //   dg:{<scope>}:cursor               backend cursor, e.g. Google nextSyncToken     (CURSOR_TTL_SECONDS)
 //   dg:{<scope>}:etag:<name>          computed ETag of one object                   (ETAG_TTL_SECONDS)
 // where <scope> = <backendId>|<owner>|<home>|<collection id>, each part percent-encoded.
@@ -15,9 +18,13 @@
 // keys of one collection land in one slot and a MULTI/Lua commit over snap+seq+log stays single-slot.
 // Percent-encoding guarantees no `}` (or `|`) inside a part, so the tag cannot end early or be ambiguous.
 //
-// Snapshot, seq and log carry no TTL: losing them only costs clients a resync (403 valid-sync-token), but
-// expiring them silently while clients hold tokens would make every idle calendar resync. Stores may
-// drop whole collections that stay idle for SNAPSHOT_IDLE_TTL_SECONDS (refreshed on every commit).
+// Snapshot and log are not caches with a short TTL: losing them only costs clients a resync (403
+// valid-sync-token), but expiring them silently while clients hold tokens would make every idle calendar
+// resync. Stores may drop the snapshot and log of collections that stay idle for SNAPSHOT_IDLE_TTL_SECONDS
+// (the Redis store does; every commit refreshes the TTL). The seq is never dropped: a sequence that
+// restarted at 0 would reuse seqs that old tokens still name. With the seq kept and the log gone, every
+// older token is below the log's floor (expired) and the next diff re-records every object: extra, never
+// missing, changes.
 import type { CollectionRef } from '../backend/types.ts';
 
 export const KEY_PREFIX = 'dg:';

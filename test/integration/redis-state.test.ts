@@ -125,6 +125,29 @@ describe('Redis state store (standalone)', { skip }, () => {
     }
   });
 
+  test('idle expiry drops snapshot and log but keeps the seq: old tokens expire, the next diff re-records', async () => {
+    await redis.command('FLUSHALL');
+    const s = await openRedisState(redisConfig({ url: redis.url }), memoryLog());
+    try {
+      await s.commitSnapshot(KEY, { baseSeq: 0, changes: [put('a.ics', 'ea'), put('b.ics', 'eb')] });
+      const k = snapshotKeys(KEY);
+      await redis.command('DEL', k.snapshot, k.log); // what the idle TTL does
+      const snap = await s.getSnapshot(KEY);
+      assert.equal(snap?.seq, 2, 'the sequence does not restart');
+      assert.equal(snap?.entries.size, 0);
+      assert.equal(await s.changesSince(KEY, 1), 'expired');
+      assert.deepEqual(await s.changesSince(KEY, 2), []);
+      assert.equal(await s.commitSnapshot(KEY, { baseSeq: 2, changes: [put('a.ics', 'ea'), put('b.ics', 'eb')] }), 4);
+      assert.equal(await s.changesSince(KEY, 1), 'expired');
+      assert.deepEqual(
+        ((await s.changesSince(KEY, 2)) as { seq: number }[]).map((e) => e.seq),
+        [3, 4],
+      );
+    } finally {
+      await s.close();
+    }
+  });
+
   test('a reconnect to the same server keeps the epoch; a flushed store gets a new one and old seqs expire', async () => {
     await redis.command('FLUSHALL');
     const s = await openRedisState(redisConfig({ url: redis.url }), memoryLog());
