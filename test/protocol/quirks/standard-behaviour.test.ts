@@ -43,7 +43,7 @@ describe('unknown User-Agent: standard behaviour', () => {
     it(`"${ua}": no profile recorded, RFC answers where profiles deviate`, async () => {
       const lines: string[] = [];
       const t = await setup(lines);
-      const h = ua ? { 'User-Agent': ua } : {};
+      const h: Record<string, string> = ua ? { 'User-Agent': ua } : {};
       // RFC 6578 §3.2: an unknown token is 403 valid-sync-token (Thunderbird's profile says 400).
       const sync = await t.request('REPORT', BOOK, {
         body: '<d:sync-collection xmlns:d="DAV:"><d:sync-token>http://example.invalid/sync/1</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>',
