@@ -206,5 +206,30 @@ describe('Outlook CalDav Synchronizer: contacts', () => {
     const team = textOf(found(responseFor(mg, `${BOOK}dl-team.vcf`), carddav('address-data')));
     assert.match(team, /X-ADDRESSBOOKSERVER-KIND:group/);
     assert.match(team, /X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:bea/);
+
+    // Its other distribution-list format, SOGo's VLIST (text/x-vlist), is understood too (Q24).
+    const vlist = [
+      'BEGIN:VLIST',
+      'VERSION:1.0',
+      'UID:dl-sogo',
+      'FN:Board',
+      'CARD;FN=Bea Kim;EMAIL=bea@example.com:bea.vcf',
+      'END:VLIST',
+      '',
+    ].join('\r\n');
+    const vput = await s.send('PUT', `${BOOK}dl-sogo.vcf`, {
+      body: vlist,
+      headers: { 'Content-Type': 'text/x-vlist', 'If-None-Match': '*' },
+    });
+    assert.equal(vput.status, 201);
+    const mg2 = multistatus(
+      await s.send('REPORT', BOOK, {
+        body: `<?xml version="1.0"?><C:addressbook-multiget xmlns:C="urn:ietf:params:xml:ns:carddav"><D:prop xmlns:D="DAV:"><D:getetag/><C:address-data/></D:prop><D:href xmlns:D="DAV:">${BOOK}dl-sogo.vcf</D:href></C:addressbook-multiget>`,
+        headers: { Depth: '1' },
+      }),
+    );
+    const board = textOf(found(responseFor(mg2, `${BOOK}dl-sogo.vcf`), carddav('address-data')));
+    assert.match(board, /X-ADDRESSBOOKSERVER-KIND:group/, 'served in the flavour its profile reads');
+    assert.match(board, /X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:bea/);
   });
 });
