@@ -37,6 +37,9 @@ export async function startLdapGateway(
     ...(opts.perUserFilter ? [`  perUserFilter: "${opts.perUserFilter}"`] : []),
     ...(opts.extraLdap ?? []),
     ...(opts.ldapAuth === false ? [] : ['auth:', '  backend: ldap', '  cacheSeconds: 2']),
+    // vdirsyncer fetches every new card in one multiget (no chunking): allow the whole directory.
+    'limits:',
+    '  maxMultigetHrefs: 50000',
     'logging:',
     '  level: warn',
   ].join('\n');
