@@ -7,6 +7,7 @@ import {
   groupAttendeesAsIndividuals,
   onlyAlarmStateDiffers,
   restoreAttendeeStatus,
+  restoreGroupAttendees,
   stripApplePlaceholderAlarms,
 } from './ical.ts';
 
@@ -149,5 +150,18 @@ describe('clampTimezoneStart (quirks Q27) and groupAttendeesAsIndividuals (quirk
       cal(...vevent('ATTENDEE;CN=Team;CUTYPE=GROUP;RSVP=TRUE:mailto:t@example.com')),
     );
     assert.match(out, /ATTENDEE;CN=Team;CUTYPE=INDIVIDUAL;RSVP=TRUE:mailto:t@example\.com/);
+  });
+});
+
+describe('restoreGroupAttendees (quirks Q33, the way back)', () => {
+  it('an attendee stored as a group stays one when DAVx5 writes it back as INDIVIDUAL', () => {
+    const stored = cal(...vevent('ATTENDEE;CUTYPE=GROUP:mailto:team@example.com', 'ATTENDEE:mailto:ann@example.com'));
+    const back = cal(
+      ...vevent('ATTENDEE;CUTYPE=INDIVIDUAL:mailto:team@example.com', 'ATTENDEE:mailto:ann@example.com', 'SUMMARY:x'),
+    );
+    const out = restoreGroupAttendees(back, stored);
+    assert.match(out, /ATTENDEE;CUTYPE=GROUP:mailto:team@example\.com/);
+    assert.match(out, /ATTENDEE:mailto:ann@example\.com/);
+    assert.equal(restoreGroupAttendees(back, undefined), back);
   });
 });

@@ -173,3 +173,26 @@ export function groupAttendeesAsIndividuals(text: string): string {
     }),
   );
 }
+
+/**
+ * The inverse of groupAttendeesAsIndividuals on the way back in: an attendee stored as CUTYPE=GROUP
+ * that returns as INDIVIDUAL (or without CUTYPE) stays a group, so DAVx5's edits do not lose it.
+ */
+export function restoreGroupAttendees(text: string, existing: string | undefined): string {
+  if (!existing || !/CUTYPE=GROUP/i.test(existing) || !isCalendarText(text)) return text;
+  const groups = new Set(
+    unfold(existing)
+      .filter((l) => propName(l) === 'ATTENDEE' && getParam(splitLine(l).params, 'CUTYPE')?.toUpperCase() === 'GROUP')
+      .map((l) => mailto(splitLine(l).value)),
+  );
+  return editLines(text, (lines) =>
+    lines.map((l) => {
+      if (propName(l) !== 'ATTENDEE') return l;
+      const { name, params, value } = splitLine(l);
+      const cutype = getParam(params, 'CUTYPE')?.toUpperCase() ?? 'INDIVIDUAL';
+      return cutype === 'INDIVIDUAL' && groups.has(mailto(value))
+        ? `${name}${setParam(params, 'CUTYPE', 'GROUP')}:${value}`
+        : l;
+    }),
+  );
+}

@@ -87,6 +87,15 @@ describe('DAVx5: calendar sync', () => {
     const data = textOf(found(responseFor(mg, `${CAL}team.ics`), caldav('calendar-data')));
     assert.match(data, /ATTENDEE;CUTYPE=INDIVIDUAL;PARTSTAT=NEEDS-ACTION:mailto:team@example\.com/, 'Q33');
     assert.match((await s.server('GET', `${CAL}team.ics`)).text, /CUTYPE=GROUP/, 'stored unchanged');
+    // DAVx5 writes the event back as it holds it (INDIVIDUAL): the group survives.
+    const back = await s.send('PUT', `${CAL}team.ics`, {
+      body: data.replace('SUMMARY:Planning', 'SUMMARY:Planning (moved)'),
+      headers: { 'Content-Type': 'text/calendar; charset=utf-8', 'If-Match': etag },
+    });
+    assert.equal(back.status, 204);
+    const kept = (await s.server('GET', `${CAL}team.ics`)).text;
+    assert.match(kept, /ATTENDEE;CUTYPE=GROUP;PARTSTAT=NEEDS-ACTION:mailto:team@example\.com/);
+    assert.match(kept, /SUMMARY:Planning \(moved\)/);
 
     const created = await s.send('PUT', `${CAL}f3a1c2.ics`, {
       body: event({ uid: 'f3a1c2', prodid: '+//IDN bitfire.at//ical4android' }),
