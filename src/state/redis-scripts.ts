@@ -42,8 +42,11 @@ export interface LuaScript {
 }
 
 /**
- * KEYS: seq, snap, [epoch]. ARGV: epoch.
- * → {'E'} epoch mismatch | {'N'} no snapshot | {'S', seq, {name, etag, …}}
+ * KEYS: seq, snap, [epoch]. ARGV: epoch, cached seq ('' for none), cached size.
+ * → {'E'} epoch mismatch | {'N'} no snapshot | {'U', seq} the caller's cached copy is current |
+ *   {'S', seq, {name, etag, …}}
+ * Within one epoch a seq names one snapshot (every change advances it); the only other change is the idle
+ * expiry of the hash, which the size catches (an empty cached copy of an expired hash is still right).
  */
 export const GET_SNAPSHOT: LuaScript = {
   name: 'getSnapshot',
@@ -51,6 +54,9 @@ export const GET_SNAPSHOT: LuaScript = {
 if not epoch_ok(KEYS[3], ARGV[1]) then return {'E'} end
 local seq = redis.call('GET', KEYS[1])
 if not seq then return {'N'} end
+if ARGV[2] ~= '' and seq == ARGV[2] and redis.call('HLEN', KEYS[2]) == tonumber(ARGV[3]) then
+  return {'U', seq}
+end
 return {'S', seq, redis.call('HGETALL', KEYS[2])}
 `,
 };

@@ -44,12 +44,64 @@ export interface RedisStateStoreOptions {
   idleTtlSeconds?: number;
   /** Retry-After of the StateUnavailableError thrown while Redis is unreachable. Default 5. */
   retryAfterSeconds?: number;
+  /**
+   * Object entries of recently read snapshots kept in the process (0: none). Each is validated by the store
+   * on every read (same epoch, same seq, same size, else the full snapshot is sent), so it saves the transfer
+   * of unchanged snapshots and can never answer stale data. Default 200 000.
+   */
+  snapshotCacheEntries?: number;
   /** How long ping() waits. Default 1000 ms. */
   pingTimeoutMs?: number;
   log?: Logger;
 }
 
 type Client = Redis | Cluster;
+
+const DEFAULT_CACHE_ENTRIES = 200_000;
+
+interface CachedSnapshot {
+  epoch: string;
+  seq: number;
+  entries: Map<string, string>;
+}
+
+/** Least-recently-used snapshots, bounded by their total number of entries. */
+class SnapshotCache {
+  readonly #max: number;
+  readonly #map = new Map<string, CachedSnapshot>();
+  #size = 0;
+  constructor(maxEntries: number) {
+    this.#max = maxEntries;
+  }
+  get(key: string, epoch: string): CachedSnapshot | undefined {
+    const c = this.#map.get(key);
+    if (!c) return undefined;
+    this.#map.delete(key);
+    if (c.epoch !== epoch) {
+      this.#size -= c.entries.size;
+      return undefined;
+    }
+    this.#map.set(key, c);
+    return c;
+  }
+  set(key: string, c: CachedSnapshot): void {
+    this.delete(key);
+    if (c.entries.size > this.#max / 4) return;
+    this.#map.set(key, c);
+    this.#size += c.entries.size;
+    for (const [k, old] of this.#map) {
+      if (this.#size <= this.#max) break;
+      this.#map.delete(k);
+      this.#size -= old.entries.size;
+    }
+  }
+  delete(key: string): void {
+    const c = this.#map.get(key);
+    if (!c) return;
+    this.#map.delete(key);
+    this.#size -= c.entries.size;
+  }
+}
 
 /** Server replies that mean "not now" rather than "bug": the caller gets a 503, not a 500. */
 const TRANSIENT_REPLY = /^(LOADING|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|BUSY|NOAUTH|WRONGPASS|OOM|MOVED|ASK)\b/;
@@ -75,6 +127,7 @@ export class RedisStateStore implements StateStore {
   readonly #pingTimeoutMs: number;
   readonly #log: Logger | undefined;
   readonly #shas = new Map<LuaScript, string>();
+  readonly #cache: SnapshotCache;
   /** Bumped whenever a connection closes or the topology changes: answers across a bump are discarded. */
   #gen = 0;
   #verifiedGen = -1;
@@ -92,6 +145,7 @@ export class RedisStateStore implements StateStore {
     this.#retryAfter = options.retryAfterSeconds ?? 5;
     this.#pingTimeoutMs = options.pingTimeoutMs ?? 1000;
     this.#log = options.log;
+    this.#cache = new SnapshotCache(options.snapshotCacheEntries ?? DEFAULT_CACHE_ENTRIES);
     for (const s of [GET_SNAPSHOT, COMMIT_SNAPSHOT, CHANGES_SINCE, ENSURE_EPOCH]) this.#shas.set(s, sha1(s.lua));
     const invalidate = () => {
       this.#gen++;
@@ -118,19 +172,28 @@ export class RedisStateStore implements StateStore {
   async getSnapshot(key: string): Promise<Snapshot | undefined> {
     const k = snapshotKeys(key);
     for (let attempt = 0; ; attempt++) {
-      const r = (await this.#run('getSnapshot', GET_SNAPSHOT, [k.seq, k.snapshot], [])) as
-        | ['E']
-        | ['N']
-        | ['S', string, string[]];
+      // A cached snapshot is only a proposal: the script answers 'U' when the stored one is the same.
+      let cached: CachedSnapshot | undefined;
+      const { reply, epoch } = await this.#run('getSnapshot', GET_SNAPSHOT, [k.seq, k.snapshot], (e) => {
+        cached = this.#cache.get(key, e);
+        return cached ? [String(cached.seq), String(cached.entries.size)] : ['', ''];
+      });
+      const r = reply as ['E'] | ['N'] | ['U', string] | ['S', string, string[]];
       if (r[0] === 'E') {
         this.#epochMoved(attempt);
         continue;
       }
-      if (r[0] === 'N') return undefined;
+      if (r[0] === 'N') {
+        this.#cache.delete(key);
+        return undefined;
+      }
+      if (r[0] === 'U' && cached) return { seq: cached.seq, entries: new Map(cached.entries) };
       const entries = new Map<string, string>();
-      const flat = r[2];
+      const flat = (r as ['S', string, string[]])[2];
       for (let i = 0; i + 1 < flat.length; i += 2) entries.set(flat[i], flat[i + 1]);
-      return { seq: Number(r[1]), entries };
+      const seq = Number(r[1]);
+      this.#cache.set(key, { epoch, seq, entries: new Map(entries) });
+      return { seq, entries };
     }
   }
 
@@ -151,25 +214,38 @@ export class RedisStateStore implements StateStore {
       else args.push('p', ch.name, ch.etag as string, JSON.stringify({ n: ch.name, e: ch.etag }));
     }
     for (let attempt = 0; ; attempt++) {
-      const r = String(await this.#run('commitSnapshot', COMMIT_SNAPSHOT, [k.seq, k.snapshot, k.log], args));
+      const { reply, epoch } = await this.#run('commitSnapshot', COMMIT_SNAPSHOT, [k.seq, k.snapshot, k.log], args);
+      const r = String(reply);
       if (r === 'E') {
         this.#epochMoved(attempt);
         continue;
       }
       if (r === 'C') return 'conflict';
-      return Number(r);
+      const seq = Number(r);
+      // Keep the cache in step when it held the base the commit was computed against.
+      const base = this.#cache.get(key, epoch);
+      if (base && base.seq === commit.baseSeq) {
+        const entries = new Map(base.entries);
+        for (const ch of commit.changes) {
+          if (ch.deleted) entries.delete(ch.name);
+          else entries.set(ch.name, ch.etag as string);
+        }
+        this.#cache.set(key, { epoch, seq, entries });
+      } else this.#cache.delete(key);
+      return seq;
     }
   }
 
   async changesSince(key: string, since: number): Promise<ChangeLogEntry[] | 'expired'> {
     if (!Number.isSafeInteger(since) || since < 0) return 'expired';
     const k = snapshotKeys(key);
-    const r = (await this.#run(
+    const { reply } = await this.#run(
       'changesSince',
       CHANGES_SINCE,
       [k.seq, k.log],
       [String(since), String(this.#maxEntries), String(this.#maxAgeMs)],
-    )) as ['E'] | ['X'] | ['L', string, string[]];
+    );
+    const r = reply as ['E'] | ['X'] | ['L', string, string[]];
     if (r[0] === 'E') {
       // The caller validated its token against an epoch that is gone: the token is void.
       this.#verifiedGen = -1;
@@ -255,8 +331,9 @@ export class RedisStateStore implements StateStore {
   /** The verified epoch and the connection generation it holds for. */
   async #ensure(): Promise<{ epoch: string; gen: number }> {
     if (this.#closed) throw new Error('state store is closed');
-    if (this.#epoch !== undefined && this.#verifiedGen === this.#gen) return { epoch: this.#epoch, gen: this.#gen };
+    // ioredis announces 'close' a tick after the status changes: the status is the earlier signal.
     if (!this.#connected()) throw this.#unavailable('not connected');
+    if (this.#epoch !== undefined && this.#verifiedGen === this.#gen) return { epoch: this.#epoch, gen: this.#gen };
     this.#verifying ??= this.#verify().finally(() => {
       this.#verifying = undefined;
     });
@@ -312,13 +389,19 @@ export class RedisStateStore implements StateStore {
   // --- calls ------------------------------------------------------------------------------------------
 
   /** Runs a collection script under the verified epoch; an answer across a connection change is discarded. */
-  async #run(what: string, script: LuaScript, keys: string[], args: string[]): Promise<unknown> {
+  async #run(
+    what: string,
+    script: LuaScript,
+    keys: string[],
+    args: string[] | ((epoch: string) => string[]),
+  ): Promise<{ reply: unknown; epoch: string }> {
     const { epoch, gen } = await this.#ensure();
     // The epoch key can join the collection's keys only where it shares their node (not in Cluster mode).
     const allKeys = this.#cluster ? keys : [...keys, EPOCH_KEY];
-    const r = await this.#script(what, script, allKeys, [epoch, ...args]);
+    const rest = typeof args === 'function' ? args(epoch) : args;
+    const reply = await this.#script(what, script, allKeys, [epoch, ...rest]);
     if (gen !== this.#gen) throw this.#unavailable(`${what}: the connection changed during the call`);
-    return r;
+    return { reply, epoch };
   }
 
   async #plain<T>(what: string, fn: () => Promise<T>): Promise<T> {

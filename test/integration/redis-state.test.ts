@@ -103,6 +103,26 @@ describe('Redis state store (standalone)', { skip }, () => {
     }
   });
 
+  test("a replica's cached snapshot is validated: another replica's commit is seen at once", async () => {
+    await redis.command('FLUSHALL');
+    const a = await openRedisState(redisConfig({ url: redis.url }), memoryLog());
+    const b = await openRedisState(redisConfig({ url: redis.url }), memoryLog());
+    try {
+      await a.commitSnapshot(KEY, { baseSeq: 0, changes: [put('a.ics', 'ea')] });
+      assert.deepEqual([...((await a.getSnapshot(KEY))?.entries ?? [])], [['a.ics', 'ea']]); // now cached in a
+      assert.equal(await b.commitSnapshot(KEY, { baseSeq: 1, changes: [put('a.ics', 'ea2')] }), 2);
+      const seen = await a.getSnapshot(KEY);
+      assert.equal(seen?.seq, 2);
+      assert.deepEqual([...(seen?.entries ?? [])], [['a.ics', 'ea2']]);
+      // Same seq, different content (the hash expired while idle): the size tells.
+      await redis.command('DEL', snapshotKeys(KEY).snapshot);
+      assert.equal((await a.getSnapshot(KEY))?.entries.size, 0);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   test('key schema: seq without TTL, snapshot and log with the idle TTL, epoch bound to the server', async () => {
     await redis.command('FLUSHALL');
     const s = await openRedisState(redisConfig({ url: redis.url }), memoryLog());
@@ -178,7 +198,16 @@ describe('Redis state store (standalone)', { skip }, () => {
       const e1 = await s.epoch();
       await s.commitSnapshot(KEY, { baseSeq: 0, changes: [put('a.ics', 'ea')] });
       await redis.kill();
-      await until('disconnect noticed', async () => !(await s.ping()));
+      // A command can fail a moment before ioredis marks the connection closed: wait for the store to know.
+      await until('disconnect noticed', async () => {
+        try {
+          await s.epoch();
+          return false;
+        } catch {
+          return true;
+        }
+      });
+      assert.equal(await s.ping(), false);
       const started = Date.now();
       for (const call of [
         () => s.epoch(),
