@@ -36,12 +36,14 @@ export const quirkOptionsSchema = z.strictObject({
 export const quirksSchema = z.strictObject({
   /** false: no client profile is ever applied (every client gets the standard behaviour). */
   enabled: z.boolean().default(true),
-  /** Per built-in profile: extra User-Agent patterns (tried before every built-in one), option overrides, or off. */
+  /** Per built-in profile: extra User-Agent patterns (tried before every built-in one) or a replaced pattern, option overrides, or off. */
   profiles: z
     .array(
       z.strictObject({
         id: profileId,
         match: z.array(pattern).default([]),
+        /** false: the built-in pattern no longer applies, only `match` (overrides the matcher). */
+        builtInMatch: z.boolean().default(true),
         options: quirkOptionsSchema.default({}),
         enabled: z.boolean().default(true),
       }),

@@ -48,6 +48,7 @@ describe('config schema', () => {
     assert.deepEqual(ok.quirks.profiles[0], {
       id: 'apple-contacts',
       match: ['^MyContacts/'],
+      builtInMatch: true,
       options: { aggregatedAddressBook: false },
       enabled: true,
     });

@@ -45,6 +45,14 @@ describe('quirks configuration', () => {
     assert.equal(classify('KDE DAV groupware client', profiles), undefined);
   });
 
+  it('a profile’s built-in pattern can be replaced by the configured ones', () => {
+    const d = deps({ profiles: [{ id: 'apple-contacts', builtInMatch: false, match: ['AddressBookCore/'] }] });
+    const p = d.profiles ?? [];
+    const x = d.quirkOverrides?.extraMatchers;
+    assert.equal(classify('macOS/11.1 (20C69) AddressBookCore/2452.2', p, x)?.profile.id, 'apple-contacts');
+    assert.equal(classify('Address%20Book/883 CFNetwork/454.12.4 Darwin/10.8.0 (i386)', p, x), undefined);
+  });
+
   it('rules add options for matching agents; forced paths replace the User-Agent’s profile', () => {
     const d = deps({
       rules: [{ userAgent: '^LegacyBook/', options: { aggregatedAddressBook: true } }],

@@ -7,6 +7,8 @@ import type { QuirkOverrides } from './detect.ts';
 import type { QuirkOptions, QuirkProfile } from './profile.ts';
 import { PROFILES } from './registry.ts';
 
+const NEVER = /(?!)/;
+
 /** Drops options the configuration left unset, so they do not erase a profile's own. */
 function defined(o: QuirkOptions): QuirkOptions {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as QuirkOptions;
@@ -21,8 +23,10 @@ export function quirkDepsFrom(
   const profiles = builtIn
     .filter((p) => byId.get(p.id)?.enabled !== false)
     .map((p) => {
-      const o = byId.get(p.id)?.options;
-      return o ? { ...p, options: { ...p.options, ...defined(o) } } : p;
+      const c = byId.get(p.id);
+      if (!c) return p;
+      // A replaced matcher never matches by itself; the configured patterns (extraMatchers) do.
+      return { ...p, ...(c.builtInMatch ? {} : { match: NEVER }), options: { ...p.options, ...defined(c.options) } };
     });
   const extraMatchers: Record<string, RegExp[]> = {};
   for (const p of cfg.profiles) if (p.match.length) extraMatchers[p.id] = p.match.map((m) => new RegExp(m));
