@@ -51,6 +51,8 @@ export class EntryView {
 
 /** Canonical form of a DN for lookups: lower case, no spaces around separators, no uniqueMember `#'…'B` suffix. */
 export function normalizeDn(dn: string): string {
+  // Most DNs as servers return them have no spaces to trim and no uniqueMember suffix.
+  if (!/[\s#]/.test(dn)) return dn.toLowerCase();
   return dn
     .replace(/#'[01]*'B$/, '')
     .split(/(?<!\\),/)
@@ -215,10 +217,19 @@ export function groupCard(view: EntryView, id: string, ctx: CardContext): string
   return vcardText(lines);
 }
 
-/** Every attribute a card needs, for the search's attribute list. */
-export function cardAttributes(a: AttributeMap, idAttribute: string, etagAttributes: string[]): string[] {
-  const all = new Set<string>([idAttribute, ...etagAttributes, 'modifyTimestamp', 'objectClass']);
-  for (const list of Object.values(a)) for (const attr of list) all.add(attr);
+/** Every attribute a card of `kind` needs, for the search's attribute list. */
+export function cardAttributes(
+  kind: 'person' | 'group',
+  a: AttributeMap,
+  idAttribute: string,
+  etagAttributes: string[],
+): string[] {
+  const all = new Set<string>([idAttribute, ...etagAttributes, 'modifyTimestamp']);
+  const fields: (keyof AttributeMap)[] =
+    kind === 'group'
+      ? ['groupName', 'groupMembers', 'groupEmail', 'groupNote']
+      : (Object.keys(a) as (keyof AttributeMap)[]).filter((k) => !k.startsWith('group'));
+  for (const f of fields) for (const attr of a[f]) all.add(attr);
   if (isActiveDirectoryId(idAttribute)) all.add('whenChanged');
   return [...all];
 }

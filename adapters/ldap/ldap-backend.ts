@@ -5,7 +5,7 @@
 // the etag is a hash of cheap version attributes (entryCSN/modifyTimestamp, AD uSNChanged/whenChanged)
 // rather than of the card, so a listing reads two small attributes per entry. When the server offers
 // a change marker (contextCSN, highestCommittedUSN) an unchanged directory is not even listed again.
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { type Backend, BackendError, type BackendQuery } from '../../src/backend/port.ts';
 import type {
   CollectionInfo,
@@ -46,6 +46,8 @@ const CONTENT_TYPE = 'text/vcard; charset=utf-8';
 const LOOKUP_BATCH = 100;
 /** A listing validated this recently is used for DN resolution without probing again. */
 const RECENT_MS = 5000;
+/** More missing cards than this are read with one scan of the whole view instead of lookups by id. */
+const WARM_BY_SCAN = 500;
 /** How long a user's expanded per-user filter is kept. */
 const USER_FILTER_TTL_MS = 60_000;
 
@@ -132,6 +134,11 @@ export class LdapBackend implements Backend {
   readonly #listings = new Map<string, Listing>();
   readonly #listingInFlight = new Map<string, Promise<Listing>>();
   readonly #userFilters = new Map<string, { filter: string; at: number }>();
+  /** Generated cards by name (each with its etag), oldest first; bounded by #cacheLimit bytes. */
+  readonly #cards = new Map<string, StoredObject>();
+  #cardBytes = 0;
+  readonly #cacheLimit: number;
+  readonly #warming = new Map<string, Promise<void>>();
   #probeKind: 'contextCSN' | 'highestCommittedUSN' | 'none' | undefined;
   #probeBase: string | undefined;
 
@@ -141,6 +148,7 @@ export class LdapBackend implements Backend {
     this.#opts = opts;
     this.#log = log;
     this.#limits = { pageSize: opts.pageSize, timeLimit: opts.timeLimitSeconds, partition: opts.partition };
+    this.#cacheLimit = (opts.cacheMegabytes ?? 256) * 1024 * 1024;
     // Anything that changes the generated cards without changing an entry changes every etag.
     this.#fingerprint = createHash('sha256')
       .update(
@@ -250,15 +258,20 @@ export class LdapBackend implements Backend {
     return parts.some((p) => p !== '') ? parts.join('|') : undefined;
   }
 
-  #etag(kind: Kind, stamp: string, memberIds: string[] = []): string {
-    const h = createHash('sha256').update(this.#fingerprint).update(kind).update(stamp);
-    if (kind === 'group') h.update([...memberIds].sort().join(','));
-    return h.digest('base64url').slice(0, 27);
+  /**
+   * The etag: the entry's version stamp plus what the card takes from other entries (group members,
+   * manager) as resolved for this listing, so a cached card with the same etag is the same card.
+   */
+  #etag(kind: Kind, stamp: string, refs: string[] = []): string {
+    const input = `${this.#fingerprint}|${kind}|${stamp}|${refs.length > 1 ? [...refs].sort().join(',') : refs.join(',')}`;
+    return hash('sha256', input, 'base64url').slice(0, 27);
   }
 
-  #resolveMembers(view: EntryView, byDn: Map<string, string>, self: string): string[] {
+  /** Ids of the entries a card refers to (group members, or a person's manager). */
+  #refs(view: EntryView, kind: Kind, byDn: Map<string, string>, self: string): string[] {
+    const a = this.#opts.attributes;
     const ids = new Set<string>();
-    for (const dn of view.texts(this.#opts.attributes.groupMembers)) {
+    for (const dn of view.texts(kind === 'group' ? a.groupMembers : a.manager)) {
       const id = byDn.get(normalizeDn(dn));
       if (id && id !== self) ids.add(id);
     }
@@ -322,6 +335,7 @@ export class LdapBackend implements Backend {
         }
         const listing = await this.#readListing(key, probe);
         this.#listings.set(key, listing);
+        this.#warm(key, listing);
         return listing;
       })().finally(() => this.#listingInFlight.delete(key));
       this.#listingInFlight.set(key, pending);
@@ -336,7 +350,13 @@ export class LdapBackend implements Backend {
     const binary = isActiveDirectoryId(o.idAttribute) ? [o.idAttribute] : [];
     const [people, groups] = await Promise.all([
       this.#conn.searchAll(
-        { base: o.baseDn, scope: o.scope, filter: peopleFilter, attributes: stampAttrs, binary },
+        {
+          base: o.baseDn,
+          scope: o.scope,
+          filter: peopleFilter,
+          attributes: [...stampAttrs, ...o.attributes.manager],
+          binary,
+        },
         this.#limits,
       ),
       o.groups.enabled
@@ -356,32 +376,24 @@ export class LdapBackend implements Backend {
     const byDn = new Map<string, string>();
     const objects: ObjectRef[] = [];
     const unstamped = new Set<string>();
-    const add = (view: EntryView, kind: Kind, etag: string | undefined) => {
+    const entries: { view: EntryView; kind: Kind; id: string; listed: Listed }[] = [];
+    const add = (view: EntryView, kind: Kind) => {
       const id = entryId(view, o.idAttribute);
       if (!id || !ID_PATTERN.test(id)) return;
       const name = nameOf(id);
       if (byName.has(name)) return;
+      const listed: Listed = { dn: view.dn, kind, etag: '' };
       byDn.set(normalizeDn(view.dn), id);
-      byName.set(name, { dn: view.dn, kind, etag: etag ?? '' });
-      if (etag === undefined) unstamped.add(name);
+      byName.set(name, listed);
+      entries.push({ view, kind, id, listed });
     };
-    const peopleViews = people.map((e) => new EntryView(e));
-    for (const v of peopleViews) {
-      const s = this.#stamp(v);
-      add(v, 'person', s === undefined ? undefined : this.#etag('person', s));
-    }
-    const groupViews = groups.map((e) => new EntryView(e));
-    // Groups after people, so member DNs resolve against the people visible to this user.
-    for (const v of groupViews) add(v, 'group', undefined);
-    for (const v of groupViews) {
-      const id = entryId(v, o.idAttribute);
-      if (!id) continue;
-      const listed = byName.get(nameOf(id));
-      if (listed?.kind !== 'group') continue;
-      const s = this.#stamp(v);
-      if (s === undefined) continue;
-      listed.etag = this.#etag('group', s, this.#resolveMembers(v, byDn, id));
-      unstamped.delete(nameOf(id));
+    for (const e of people) add(new EntryView(e), 'person');
+    for (const e of groups) add(new EntryView(e), 'group');
+    // Etags once every DN of this view is known: members and managers resolve against it.
+    for (const { view, kind, id, listed } of entries) {
+      const s = this.#stamp(view);
+      if (s === undefined) unstamped.add(nameOf(id));
+      else listed.etag = this.#etag(kind, s, this.#refs(view, kind, byDn, id));
     }
     const listing: Listing = { validatedAt: Date.now(), readAt: Date.now(), probe, objects, byName, byDn };
     if (unstamped.size) {
@@ -394,6 +406,59 @@ export class LdapBackend implements Backend {
     for (const [name, l] of byName) if (l.etag) objects.push({ name, etag: l.etag });
     this.#log?.debug('LDAP listing', { entries: objects.length, ms: Date.now() - started, probe });
     return listing;
+  }
+
+  // ---- the card cache ------------------------------------------------------------------------
+
+  #cached(name: string, etag: string | undefined): StoredObject | undefined {
+    const c = this.#cards.get(name);
+    return c && etag !== undefined && c.etag === etag ? c : undefined;
+  }
+
+  #remember(obj: StoredObject): void {
+    if (this.#cacheLimit <= 0) return;
+    const old = this.#cards.get(obj.name);
+    if (old) {
+      this.#cardBytes -= old.body.byteLength;
+      this.#cards.delete(obj.name);
+    }
+    this.#cards.set(obj.name, obj);
+    this.#cardBytes += obj.body.byteLength;
+    // Oldest first (Map order): a re-remembered card moves to the end.
+    for (const [name, o] of this.#cards) {
+      if (this.#cardBytes <= this.#cacheLimit) break;
+      this.#cards.delete(name);
+      this.#cardBytes -= o.body.byteLength;
+    }
+  }
+
+  /**
+   * Fills the card cache for a listing in the background: many missing cards are read with one paged
+   * search of the whole view (cheaper for the server than hundreds of lookups by id), a few by id.
+   * getObjects waits for a running warm-up instead of fetching the same entries again.
+   */
+  #warm(peopleFilter: string, listing: Listing): void {
+    if (this.#cacheLimit <= 0 || this.#warming.has(peopleFilter)) return;
+    const missing = listing.objects.filter((o) => !this.#cached(o.name, o.etag)).map((o) => o.name);
+    if (missing.length === 0) return;
+    const started = Date.now();
+    const job = (async () => {
+      const objects =
+        missing.length > WARM_BY_SCAN
+          ? await this.#search(peopleFilter, undefined, undefined, listing)
+          : await this.#fetch(peopleFilter, missing, listing);
+      for (const obj of objects) this.#remember(obj);
+      this.#log?.debug('LDAP card cache warmed', { cards: objects.length, ms: Date.now() - started });
+    })()
+      .catch((e) => this.#log?.warn('LDAP card cache warm-up failed', { error: String(e) }))
+      .finally(() => this.#warming.delete(peopleFilter));
+    this.#warming.set(peopleFilter, job);
+  }
+
+  /** Reads the directory once so that the first clients find listing and cards ready (optional). */
+  async prefetch(owner = ''): Promise<void> {
+    await this.#listing(owner, 'probe');
+    await this.#warming.get(await this.#peopleFilter(owner));
   }
 
   #missing(ref: CollectionRef): BackendError {
@@ -430,8 +495,8 @@ export class LdapBackend implements Backend {
     const stamp = this.#stamp(view);
     const etag =
       stamp === undefined
-        ? createHash('sha256').update(this.#fingerprint).update(body).digest('base64url').slice(0, 27)
-        : this.#etag(kind, stamp, kind === 'group' ? this.#resolveMembers(view, listing.byDn, id) : []);
+        ? hash('sha256', Buffer.concat([Buffer.from(this.#fingerprint), body]), 'base64url').slice(0, 27)
+        : this.#etag(kind, stamp, this.#refs(view, kind, listing.byDn, id));
     const modified = generalizedTimeToDate(view.first(['modifyTimestamp', 'whenChanged']));
     return {
       name: nameOf(id),
@@ -451,14 +516,19 @@ export class LdapBackend implements Backend {
     listing: Listing,
   ) {
     const o = this.#opts;
-    const attributes = cardAttributes(o.attributes, o.idAttribute, o.etagAttributes);
     const binary = this.#binary();
     const searches: Promise<{ kind: Kind; entries: LdapEntry[] }>[] = [];
     if (peopleExtra !== NOTHING) {
       searches.push(
         this.#conn
           .searchAll(
-            { base: o.baseDn, scope: o.scope, filter: and([peopleFilter, peopleExtra ?? '']), attributes, binary },
+            {
+              base: o.baseDn,
+              scope: o.scope,
+              filter: and([peopleFilter, peopleExtra ?? '']),
+              attributes: cardAttributes('person', o.attributes, o.idAttribute, o.etagAttributes),
+              binary,
+            },
             this.#limits,
           )
           .then((entries) => ({ kind: 'person' as const, entries })),
@@ -472,7 +542,7 @@ export class LdapBackend implements Backend {
               base: o.groups.baseDn,
               scope: o.groups.scope,
               filter: this.#groupFilter(groupExtra ? [groupExtra] : []),
-              attributes,
+              attributes: cardAttributes('group', o.attributes, o.idAttribute, o.etagAttributes),
               binary,
             },
             this.#limits,
@@ -516,7 +586,22 @@ export class LdapBackend implements Backend {
     if (names.length === 0) return [];
     try {
       const listing = await this.#listing(ref.owner, 'recent');
-      return await this.#fetch(await this.#peopleFilter(ref.owner), names, listing);
+      const peopleFilter = await this.#peopleFilter(ref.owner);
+      await this.#warming.get(peopleFilter);
+      const out: StoredObject[] = [];
+      const missing: string[] = [];
+      for (const name of new Set(names)) {
+        const hit = this.#cached(name, listing.byName.get(name)?.etag);
+        if (hit) out.push(hit);
+        else missing.push(name);
+      }
+      if (missing.length) {
+        for (const obj of await this.#fetch(peopleFilter, missing, listing)) {
+          this.#remember(obj);
+          out.push(obj);
+        }
+      }
+      return out;
     } catch (e) {
       throw mapError(e);
     }

@@ -109,7 +109,9 @@ export const PRESETS: Record<MappingPreset, Preset> = {
     peopleFilter: '(objectClass=inetOrgPerson)',
     groupFilter: '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))',
     idAttribute: 'entryUUID',
-    etagAttributes: ['entryCSN', 'modifyTimestamp'],
+    // entryCSN changes with every write (modifyTimestamp only once a second); servers without it
+    // (389-DS) set etagAttributes: [modifyTimestamp].
+    etagAttributes: ['entryCSN'],
     partition: { attribute: 'entryCSN', kind: 'csn' },
     changeProbe: 'auto',
     userFilter: '(uid={user})',
@@ -158,6 +160,10 @@ export interface LdapDirectoryOptions {
   users: { baseDn: string; scope: 'one' | 'sub'; filter: string };
   /** Even when the change probe says nothing changed, list again after this long. */
   listingMaxAgeSeconds: number;
+  /** Memory for generated cards shared by all users (default 256 MiB; 0 disables the cache). */
+  cacheMegabytes?: number;
+  /** Read the directory into the cache at start-up, so the first clients do not wait (default true). */
+  prefetch?: boolean;
 }
 
 export function isActiveDirectoryId(idAttribute: string): boolean {

@@ -19,9 +19,10 @@ export function appDepsFrom(config: Config, store: OpenedStore, state: StateStor
     log,
     limits: config.limits,
     auth: config.auth,
-    ...ldapAppDeps(store),
     ...quirkDepsFrom(config.quirks),
     ready: () => backendReady(backend),
+    // The LDAP directory (when configured): its mount, authentication, and readiness after its prefetch.
+    ...ldapAppDeps(store, () => backendReady(backend)),
   };
 }
 

@@ -20,6 +20,8 @@ import type { OpenedStore } from './runtime.ts';
 /** What the directory adds to the opened store. */
 export interface LdapParts {
   mount: Mount;
+  /** False while the start-up prefetch runs (readiness: traffic waits for a warm directory). */
+  ready(): boolean;
   authenticator?: Authenticator;
   directory?: UserDirectory;
 }
@@ -101,6 +103,8 @@ export function ldapOptions(cfg: LdapConfig, env: NodeJS.ProcessEnv = process.en
       filter: cfg.users.filter ?? preset.userFilter,
     },
     listingMaxAgeSeconds: cfg.listingMaxAgeSeconds,
+    cacheMegabytes: cfg.cacheMegabytes,
+    prefetch: cfg.prefetch,
   };
 }
 
@@ -113,8 +117,20 @@ export function attachLdap(config: Config, store: OpenedStore, log?: Logger, env
   if (!cfg?.enabled) return store;
   const opts = ldapOptions(cfg, env);
   const dir = openLdapDirectory(opts, log);
+  let prefetched = true;
+  if (opts.prefetch && !opts.perUserFilter && (opts.cacheMegabytes ?? 0) > 0) {
+    // In the background: the process starts at once, /readyz says "not ready" until the cache is warm,
+    // and a failed prefetch only costs speed.
+    prefetched = false;
+    dir.backend
+      .prefetch()
+      .catch((e) => log?.warn('LDAP prefetch failed', { error: (e as Error).message }))
+      .finally(() => {
+        prefetched = true;
+      });
+  }
   const mount: Mount = { id: 'ldap', backend: dir.backend, homes: ['addressbooks'], collections: [opts.collection] };
-  const parts: LdapParts = { mount };
+  const parts: LdapParts = { mount, ready: () => prefetched };
   if (config.auth.backend === 'ldap') {
     const users = new LdapUsers(dir.backend, dir.connections, opts);
     const verify = ldapAuthenticator(users, log ? { log } : {});
@@ -150,11 +166,12 @@ export function attachLdap(config: Config, store: OpenedStore, log?: Logger, env
 }
 
 /** The AppDeps members the directory contributes (none when it is not configured). */
-export function ldapAppDeps(store: StoreWithLdap): Partial<AppDeps> {
+export function ldapAppDeps(store: StoreWithLdap, ready?: () => Promise<boolean>): Partial<AppDeps> {
   const l = store.ldap;
   if (!l) return {};
   return {
     mounts: [l.mount],
+    ready: async () => l.ready() && (ready ? await ready() : true),
     ...(l.authenticator ? { authenticator: l.authenticator } : {}),
     ...(l.directory ? { directory: l.directory } : {}),
   };

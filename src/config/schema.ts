@@ -226,6 +226,10 @@ const ldap = z
       })
       .prefault({}),
     listingMaxAgeSeconds: z.number().int().min(0).default(300),
+    /** Memory for generated cards, shared by all users (0 disables the cache). */
+    cacheMegabytes: z.number().int().min(0).default(256),
+    /** Read the directory into the cache at start-up (skipped with a per-user filter). */
+    prefetch: z.boolean().default(true),
   })
   .superRefine((l, ctx) => {
     if (!l.enabled) return;
