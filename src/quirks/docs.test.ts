@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { configSchema } from '../config/schema.ts';
 import { PROFILES } from './registry.ts';
 
 const doc = readFileSync(new URL('../../docs/quirks.md', import.meta.url), 'utf8');
@@ -18,4 +20,16 @@ describe('docs/quirks.md and test/clients', () => {
       assert.ok(doc.includes(`test/clients/${p.id}/`), `the section of ${p.id} does not name its session`);
     });
   }
+
+  it('the configuration example is a valid configuration', () => {
+    const block = /## Operator configuration[\s\S]*?```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
+    assert.ok(block, 'no yaml example');
+    const cfg = configSchema.parse(parse(block));
+    assert.ok(cfg.quirks.profiles.length > 0);
+    assert.equal(
+      new Set(cfg.quirks.profiles.map((p) => p.id)).size,
+      cfg.quirks.profiles.length,
+      'one entry per profile',
+    );
+  });
 });
