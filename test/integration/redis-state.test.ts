@@ -3,6 +3,7 @@
 // once, the epoch following the server (restart empty → new epoch, old tokens expired), fast failure while
 // Redis is down, ACL passwords from a file, and the key schema with its TTLs.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -251,12 +252,55 @@ describe('Redis state store (standalone)', { skip }, () => {
   });
 });
 
+/** Must match the ACL line in docs/operations.md (checked below). */
+const DOCUMENTED_ACL = [
+  'resetchannels',
+  '~dg:*',
+  '-@all',
+  '+@connection',
+  '+info',
+  '+evalsha',
+  '+eval',
+  '+get',
+  '+set',
+  '+del',
+  '+hget',
+  '+hset',
+  '+hdel',
+  '+hgetall',
+  '+hlen',
+  '+rpush',
+  '+lpop',
+  '+ltrim',
+  '+lindex',
+  '+llen',
+  '+lrange',
+  '+expire',
+  '+time',
+];
+
 describe('Redis state store: ACL user and password from a file', { skip }, () => {
+  test('docs/operations.md shows this ACL', () => {
+    const doc = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8');
+    assert.ok(doc.includes(`ACL SETUSER davgate on >PASSWORD ${DOCUMENTED_ACL.join(' ')}`), 'ACL line in the docs');
+  });
+
   let redis: StartedRedis;
   let dir: string;
   const password = 'pw-4c1f0e9b-very-secret';
   before(async () => {
-    redis = await startRedis(['--user', 'default', 'off', '--user', 'davgate', 'on', `>${password}`, '~dg:*', '+@all']);
+    // The least-privilege user docs/operations.md recommends: dg:* keys and the commands davgate and its
+    // scripts use.
+    redis = await startRedis([
+      '--user',
+      'default',
+      'off',
+      '--user',
+      'davgate',
+      'on',
+      `>${password}`,
+      ...DOCUMENTED_ACL,
+    ]);
     dir = await mkdtemp(join(tmpdir(), 'davgate-redis-secret-'));
     await writeFile(join(dir, 'pw'), `${password}\n`, { mode: 0o600 });
   });
@@ -268,22 +312,34 @@ describe('Redis state store: ACL user and password from a file', { skip }, () =>
   test('authenticates as the ACL user; the password never reaches the log', async () => {
     const log = memoryLog();
     const s = await openRedisState(
-      redisConfig({ url: redis.url, username: 'davgate', passwordFile: join(dir, 'pw') }),
+      redisConfig({ url: redis.url, username: 'davgate', passwordFile: join(dir, 'pw'), logMaxEntries: 1 }),
       log,
     );
     try {
-      await s.commitSnapshot(KEY, { baseSeq: 0, changes: [put('a.ics', 'ea')] });
-      assert.equal((await s.getSnapshot(KEY))?.seq, 1);
+      // Every command the store and its scripts use, under the restricted ACL (trimming included).
+      await s.commitSnapshot(KEY, { baseSeq: 0, changes: [put('a.ics', 'ea'), put('b.ics', 'eb')] });
+      assert.equal((await s.getSnapshot(KEY))?.seq, 2);
+      assert.equal((await s.getSnapshot(KEY))?.seq, 2); // cached copy validated
+      assert.equal(await s.commitSnapshot(KEY, { baseSeq: 2, changes: [{ name: 'a.ics', deleted: true }] }), 3);
+      assert.deepEqual(await s.changesSince(KEY, 2), [{ seq: 3, name: 'a.ics', deleted: true }]);
+      assert.equal(await s.changesSince(KEY, 1), 'expired');
+      await s.set('dg:acl:v', 'x', 60);
+      assert.equal(await s.get('dg:acl:v'), 'x');
+      await s.delete('dg:acl:v');
+      assert.equal(await s.ping(), true);
     } finally {
       await s.close();
     }
     const viaEnv = await openRedisState(
-      redisConfig({ url: redis.url, username: 'davgate', passwordEnv: 'DG_TEST_REDIS_PW' }),
+      redisConfig({ url: redis.url, username: 'davgate', passwordEnv: 'DG_TEST_REDIS_PW', logMaxAgeSeconds: 1 }),
       log,
       { DG_TEST_REDIS_PW: password },
     );
     try {
-      assert.equal((await viaEnv.getSnapshot(KEY))?.seq, 1);
+      assert.equal((await viaEnv.getSnapshot(KEY))?.seq, 3);
+      await new Promise((r) => setTimeout(r, 1100));
+      assert.equal(await viaEnv.commitSnapshot(KEY, { baseSeq: 3, changes: [put('c.ics', 'ec')] }), 4); // age trim
+      assert.deepEqual(await viaEnv.changesSince(KEY, 3), [{ seq: 4, name: 'c.ics', etag: 'ec', deleted: false }]);
     } finally {
       await viaEnv.close();
     }
