@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import { MemoryBackend } from '../../adapters/memory/memory-backend.ts';
 import { buildApp } from '../../src/app.ts';
 import { hashPassword } from '../../src/auth/password.ts';
+import type { CollectionRef } from '../../src/backend/types.ts';
 import { createLogger } from '../../src/http/logger.ts';
 import { collectionKey } from '../../src/state/keys.ts';
 import { MemoryStateStore } from '../../src/state/memory.ts';
@@ -59,7 +60,7 @@ class SwappingStore implements StateStore {
 }
 
 const CAL = '/dav/calendars/alice/calendar/';
-const REF = { owner: 'alice', home: 'calendars', id: 'calendar' };
+const REF: CollectionRef = { owner: 'alice', home: 'calendars', id: 'calendar' };
 const AUTH = `Basic ${Buffer.from('alice:pw').toString('base64')}`;
 const syncBody = (token: string) =>
   `<?xml version="1.0"?><d:sync-collection xmlns:d="DAV:"><d:sync-token>${token}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>`;
@@ -67,7 +68,7 @@ const syncBody = (token: string) =>
 async function setup() {
   const backend = new MemoryBackend({ changeFeed: false });
   const users = new MemoryUserStore();
-  await users.create({ name: 'alice' }, await hashPassword('pw', { N: 1024, r: 8, p: 1 }));
+  await users.create({ name: 'alice', displayName: 'Alice' }, await hashPassword('pw', { N: 1024, r: 8, p: 1 }));
   await backend.admin?.createCollection(REF, 'calendar', { displayName: 'Calendar', components: ['VEVENT'] });
   const state = new SwappingStore(new MemoryStateStore());
   const app = buildApp({ prefix: '/dav', backend, users, state, log: createLogger('silent') });
