@@ -452,10 +452,30 @@ export async function vlistToGroupLines(
   version: VcardVersion,
   lookup?: MemberLookup,
 ): Promise<CardLine[]> {
+  const refs = vlistRefs(text);
+  const found = lookup ? await lookup.byName(refs) : new Map<string, MemberCard>();
+  return vlistLines(text, version, found);
+}
+
+/** The resource names a VLIST's CARD lines reference. */
+function vlistRefs(text: string): string[] {
+  return parseLines(text, '3.0')
+    .filter((l) => l.name === 'CARD')
+    .map((l) => unescapeText(l.value.trim()));
+}
+
+/**
+ * A VLIST as group card text without looking members up (member UIDs taken from the referenced
+ * names): what addressbook-query filters match a stored list against.
+ */
+export function vlistAsCardText(text: string): string {
+  return writeLines(vlistLines(text, '4.0', new Map()));
+}
+
+function vlistLines(text: string, version: VcardVersion, found: Map<string, MemberCard>): CardLine[] {
   const lines = parseLines(text, '3.0');
   const get = (n: string) => lines.find((l) => l.name === n);
   const refs = lines.filter((l) => l.name === 'CARD').map((l) => unescapeText(l.value.trim()));
-  const found = lookup ? await lookup.byName(refs) : new Map<string, MemberCard>();
   const v4 = version === '4.0';
   const fn = get('FN')?.value ?? '';
   const out: CardLine[] = [

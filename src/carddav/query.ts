@@ -12,6 +12,7 @@ import type { ReportHandler } from '../dav/reports/registry.ts';
 import type { ObjectResource, Resource } from '../dav/resource.ts';
 import { carddav, dav } from '../dav/xml/names.ts';
 import { child, el, textOf, type XmlElement } from '../dav/xml/tree.ts';
+import { isVlist, vlistAsCardText } from './convert.ts';
 import { type AddressbookFilter, parseFilter } from './filter.ts';
 import { matchesEverything, matchesFilter } from './filter-eval.ts';
 import { addressbookOf } from './multiget.ts';
@@ -72,7 +73,9 @@ async function* candidates(
 function matches(ctx: DavContext, filter: AddressbookFilter, o: StoredObject): boolean {
   if (matchesEverything(filter)) return true;
   try {
-    return matchesFilter(filter, parseVcard(new TextDecoder('utf-8').decode(o.body)));
+    const text = new TextDecoder('utf-8').decode(o.body);
+    // A stored SOGo list is matched as the group card it stands for (FN, NOTE, MEMBER).
+    return matchesFilter(filter, parseVcard(isVlist(text) ? vlistAsCardText(text) : text));
   } catch (e) {
     if (!(e instanceof VcardParseError)) throw e;
     ctx.log.debug('addressbook-query skips an unparsable stored vCard', { name: o.name, error: e.message });
