@@ -87,21 +87,28 @@ export const MIGRATIONS: readonly Migration[] = [
 
       -- One row per instance span. lo/hi fold the inclusive flags into half-open bounds (a range [S, E)
       -- matches when lo < E AND hi > S); "long" spans (> 31 days) are few and scanned apart, so short ones
-      -- are found by a range scan on lo alone.
+      -- are found by a range scan on lo alone. exact/until repeat the object's index flags so busy time
+      -- is answered from this table alone.
       CREATE TABLE object_spans (
         collection INTEGER NOT NULL,
-        name       TEXT NOT NULL,
-        lo         INTEGER NOT NULL,
-        hi         INTEGER NOT NULL,
         long       INTEGER NOT NULL,
+        lo         INTEGER NOT NULL,
+        name       TEXT NOT NULL,
+        seq        INTEGER NOT NULL,                                     -- span number within the object
+        hi         INTEGER NOT NULL,
         flags      INTEGER NOT NULL,                                     -- 1 inclStart, 2 inclEnd, 4 busyOnly
         rid        INTEGER,
         comp       INTEGER,
         busy       TEXT,
+        exact      INTEGER NOT NULL,
+        until      INTEGER,
+        PRIMARY KEY (collection, long, lo, name, seq),                   -- clustered: a range is one contiguous read
         FOREIGN KEY (collection, name) REFERENCES objects (collection, name) ON DELETE CASCADE
-      );
-      CREATE INDEX object_spans_lo ON object_spans (collection, long, lo, hi);
+      ) WITHOUT ROWID;
       CREATE INDEX object_spans_name ON object_spans (collection, name);
+      -- Objects the index cannot answer: never indexed, or indexed only up to a horizon.
+      CREATE INDEX objects_unindexed ON objects (collection) WHERE time_indexed = 0;
+      CREATE INDEX objects_until ON objects (collection, time_complete_until) WHERE time_complete_until IS NOT NULL;
     `,
   },
 ];

@@ -21,7 +21,7 @@ import { changesAfter, type PruneOptions, pruneChanges } from './changes.ts';
 import { getInfo, listInfos, requireHandle, SqlCollectionAdmin } from './collections.ts';
 import { SqlDb } from './db.ts';
 import { deleteRow, patchProps, putRow, selectByNames, toStored } from './objects.ts';
-import { busyByTime, rangeBounds, selectByTime, spansOf } from './time-index.ts';
+import { busyByTime, rangeBounds, selectByTime } from './time-index.ts';
 
 export interface SqlBackendOptions {
   /** Backend mount id (DESIGN.md: used in gateway sync tokens). Default 'sql'. */
@@ -83,14 +83,14 @@ export class SqlBackend implements Backend {
       const cols = 'name, etag, body, content_type, last_modified, dead_props';
       if (q.kind === 'calendar' && q.component && q.timeRange) {
         const { qs, qe } = rangeBounds(q.timeRange);
-        const { rows, sure } = selectByTime(sql, h.cid, q.component.toUpperCase(), qs, qe);
+        const { rows, sure, spans } = selectByTime(sql, h.cid, q.component.toUpperCase(), qs, qe, q.noBodies, q.spans);
         const items = rows.map(toStored);
         const result: QueryResult = {
           items,
           exact: true,
           unsure: items.filter((o) => !sure.has(o.name)).map((o) => o.name),
         };
-        if (q.spans) result.spans = spansOf(sql, h.cid, [...sure], qs, qe);
+        if (q.spans) result.spans = Object.fromEntries([...sure].map((n) => [n, spans[n]]));
         return result;
       }
       if (q.kind === 'calendar' && q.component) {

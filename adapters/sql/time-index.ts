@@ -1,19 +1,37 @@
 // The calendar time index of the native SQLite store (migration 2): the instance spans the CalDAV core
 // computes at write time (PutInput.timeIndex) stored one row each, so calendar-query time ranges and
 // free-busy are answered by an index range scan instead of parsing every object.
-import type { SQLOutputValue } from 'node:sqlite';
+import type { SQLOutputValue, StatementSync } from 'node:sqlite';
 import type { BusyResult, PutInput, TimeSpan } from '../../src/backend/types.ts';
 import type { SqlDb } from './db.ts';
 
 /** ±Infinity in integer columns (the JavaScript Date range). */
 const NEG = -8_640_000_000_000_000;
 const POS = 8_640_000_000_000_000;
-/** Spans longer than this are "long" and scanned apart from the short ones. */
-export const LONG_SPAN_MS = 31 * 86_400_000;
+/** Spans longer than this are "long" and scanned apart from the short ones (most events are short). */
+export const LONG_SPAN_MS = 3 * 86_400_000;
 
 const clamp = (x: number): number => (x === Number.NEGATIVE_INFINITY ? NEG : x === Number.POSITIVE_INFINITY ? POS : x);
 const unclamp = (x: number): number =>
   x <= NEG + 1 ? Number.NEGATIVE_INFINITY : x >= POS - 1 ? Number.POSITIVE_INFINITY : x;
+
+/** Prepared statements that return rows as arrays (cheaper than objects for hundreds of rows), per connection. */
+const arrayStatements = new WeakMap<SqlDb, Map<string, StatementSync>>();
+
+function arrays(sql: SqlDb, text: string): StatementSync {
+  let m = arrayStatements.get(sql);
+  if (!m) {
+    m = new Map();
+    arrayStatements.set(sql, m);
+  }
+  let st = m.get(text);
+  if (!st) {
+    st = sql.db.prepare(text);
+    st.setReturnArrays(true);
+    m.set(text, st);
+  }
+  return st;
+}
 
 /** Replaces the spans of one object (its row holds the index flags). Call inside the write transaction. */
 export function storeSpans(sql: SqlDb, cid: number, name: string, input: PutInput, replacing: boolean): void {
@@ -21,14 +39,23 @@ export function storeSpans(sql: SqlDb, cid: number, name: string, input: PutInpu
   const ti = input.timeIndex;
   if (!ti) return;
   const insert = sql.stmt(
-    'INSERT INTO object_spans (collection, name, lo, hi, long, flags, rid, comp, busy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    `INSERT INTO object_spans (collection, name, seq, lo, hi, long, flags, rid, comp, busy, exact, until)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  for (const s of ti.spans) {
+  const exact = ti.exact ? 1 : 0;
+  const until = ti.completeUntil ?? null;
+  for (const [seq, s] of ti.spans.entries()) {
     const lo = clamp(s.start) - (s.inclStart ? 1 : 0);
     const hi = clamp(s.end) + (s.inclEnd ? 1 : 0);
     const flags = (s.inclStart ? 1 : 0) | (s.inclEnd ? 2 : 0) | (s.busyOnly ? 4 : 0);
-    insert.run(cid, name, lo, hi, hi - lo > LONG_SPAN_MS ? 1 : 0, flags, s.rid ?? null, s.comp ?? null, s.busy ?? null);
+    const long = hi - lo > LONG_SPAN_MS ? 1 : 0;
+    insert.run(cid, name, seq, lo, hi, long, flags, s.rid ?? null, s.comp ?? null, s.busy ?? null, exact, until);
   }
+}
+
+/** A span from an array row `name, lo, hi, flags, rid, comp, busy, …`. */
+function spanFromArray(r: SQLOutputValue[]): TimeSpan {
+  return toSpan({ lo: r[1], hi: r[2], flags: r[3], rid: r[4], comp: r[5], busy: r[6] });
 }
 
 function toSpan(row: Record<string, SQLOutputValue>): TimeSpan {
@@ -62,12 +89,16 @@ function overlapping(columns: string, extra: string): string {
 }
 
 const MATCHING = 'AND (flags & 4) = 0';
-const OBJECT_COLUMNS = 'o.name, o.etag, o.body, o.content_type, o.last_modified, o.dead_props';
+const OBJECT_COLUMNS = 'o.name, o.etag, o.body, o.content_type, o.last_modified, o.dead_props, o.component_type';
+/** The same without the body (an empty blob), for items whose bodies the core does not need. */
+const HEAD_COLUMNS = "o.name, o.etag, X'' AS body, o.content_type, o.last_modified, o.dead_props, o.component_type";
+const TYPED = '(o.component_type = :comp OR o.component_type IS NULL)';
 
 /**
  * Calendar objects of `component` (or of unknown type) that may match a time range: those with an
  * overlapping span, plus those the index cannot answer (not indexed, or indexed short of `qe`).
- * `sure` tells which rows the spans decide exactly.
+ * `sure` tells which rows the spans decide exactly. Separate statements, each an index lookup (in
+ * one compound statement SQLite prefers to walk every object of the collection in name order).
  */
 export function selectByTime(
   sql: SqlDb,
@@ -75,39 +106,70 @@ export function selectByTime(
   component: string,
   qs: number,
   qe: number,
-): { rows: Record<string, SQLOutputValue>[]; sure: Set<string> } {
-  const rows = sql
-    .stmt(
-      `WITH hits(name) AS (${overlapping('name', MATCHING)})
-       SELECT ${OBJECT_COLUMNS}, o.time_indexed, o.time_exact, o.time_complete_until, o.component_type,
-              (o.name IN (SELECT name FROM hits)) AS hit
-       FROM objects o
-       WHERE o.collection = :cid AND (o.component_type = :comp OR o.component_type IS NULL)
-         AND (o.name IN (SELECT name FROM hits) OR o.time_indexed = 0
-              OR (o.time_complete_until IS NOT NULL AND o.time_complete_until <= :qe))
-       ORDER BY o.name`,
-    )
-    .all({ cid, comp: component, qs, qe });
-  const sure = new Set<string>();
-  for (const r of rows) {
-    if (Number(r.hit) === 1 && Number(r.time_exact) === 1 && r.component_type !== null) sure.add(String(r.name));
+  noBodies = false,
+  withSpans = false,
+): { rows: Record<string, SQLOutputValue>[]; sure: Set<string>; spans: Record<string, TimeSpan[]> } {
+  // One range scan gives the candidates, whether their index is exact, and (when wanted) their spans.
+  const spans: Record<string, TimeSpan[]> = {};
+  const exact = new Map<string, boolean>();
+  if (withSpans) {
+    const cols = 'name, lo, hi, flags, rid, comp, busy, exact';
+    for (const r of arrays(sql, overlapping(cols, MATCHING)).all({ cid, qs, qe }) as unknown as SQLOutputValue[][]) {
+      const name = String(r[0]);
+      exact.set(name, (exact.get(name) ?? true) && Number(r[7]) === 1);
+      spans[name] = spans[name] ?? [];
+      spans[name].push(spanFromArray(r));
+    }
+  } else {
+    for (const r of arrays(sql, overlapping('name, exact', MATCHING)).all({
+      cid,
+      qs,
+      qe,
+    }) as unknown as SQLOutputValue[][]) {
+      const name = String(r[0]);
+      exact.set(name, (exact.get(name) ?? true) && Number(r[1]) === 1);
+    }
   }
-  return { rows, sure };
+  const byName = (cols: string, names: string[]) =>
+    names.length === 0
+      ? []
+      : sql
+          .stmt(
+            `SELECT ${cols} FROM json_each(:names) n CROSS JOIN objects o ON o.collection = :cid AND o.name = n.value`,
+          )
+          .all({ cid, names: JSON.stringify(names) });
+  const exactNames = [...exact].filter(([, e]) => e).map(([n]) => n);
+  const inexactNames = [...exact].filter(([, e]) => !e).map(([n]) => n);
+  const hits = [
+    ...byName(noBodies ? HEAD_COLUMNS : OBJECT_COLUMNS, exactNames),
+    ...byName(OBJECT_COLUMNS, inexactNames),
+  ];
+  const unindexed = sql
+    .stmt(`SELECT ${OBJECT_COLUMNS} FROM objects o WHERE o.collection = :cid AND o.time_indexed = 0`)
+    .all({ cid });
+  const cut = sql
+    .stmt(
+      `SELECT ${OBJECT_COLUMNS} FROM objects o
+       WHERE o.collection = :cid AND o.time_complete_until IS NOT NULL AND o.time_complete_until <= :qe`,
+    )
+    .all({ cid, qe });
+  const typed = (r: Record<string, SQLOutputValue>) => r.component_type === null || r.component_type === component;
+  const rows = [...hits.filter(typed), ...[...unindexed, ...cut].filter((r) => typed(r) && !exact.has(String(r.name)))];
+  rows.sort((a, b) => (String(a.name) < String(b.name) ? -1 : String(a.name) > String(b.name) ? 1 : 0));
+  const sure = new Set<string>();
+  for (const r of rows) if (exact.get(String(r.name)) && r.component_type !== null) sure.add(String(r.name));
+  return { rows, sure, spans };
 }
 
 /** The matching spans of the named objects overlapping [qs, qe), by object name. */
 export function spansOf(sql: SqlDb, cid: number, names: string[], qs: number, qe: number): Record<string, TimeSpan[]> {
   const out: Record<string, TimeSpan[]> = {};
   if (names.length === 0) return out;
-  const rows = sql
-    .stmt(
-      `SELECT name, lo, hi, flags, rid, comp, busy FROM object_spans
-       WHERE collection = :cid AND name IN (SELECT value FROM json_each(:names)) AND lo < :qe AND hi > :qs AND (flags & 4) = 0
-       ORDER BY name, lo`,
-    )
-    .all({ cid, names: JSON.stringify(names), qs, qe });
+  const wanted = new Set(names);
+  const rows = sql.stmt(`${overlapping('name, lo, hi, flags, rid, comp, busy', MATCHING)}`).all({ cid, qs, qe });
   for (const r of rows) {
     const name = String(r.name);
+    if (!wanted.has(name)) continue;
     out[name] = out[name] ?? [];
     out[name].push(toSpan(r));
   }
@@ -119,21 +181,29 @@ export function spansOf(sql: SqlDb, cid: number, names: string[], qs: number, qe
  * VEVENT/VFREEBUSY objects (or of unknown type) it cannot answer.
  */
 export function busyByTime(sql: SqlDb, cid: number, qs: number, qe: number): BusyResult {
-  const exactOnly =
-    'AND busy IS NOT NULL AND name IN (SELECT name FROM objects WHERE collection = :cid AND time_exact = 1 AND (time_complete_until IS NULL OR time_complete_until > :qe))';
   const spans = sql
-    .stmt(`${overlapping('name, lo, hi, flags, rid, comp, busy', exactOnly)}`)
-    .all({ cid, qs, qe })
-    .map(toSpan);
-  const unsure = sql
     .stmt(
-      `SELECT name FROM objects o
-       WHERE o.collection = :cid AND (o.component_type IN ('VEVENT', 'VFREEBUSY') OR o.component_type IS NULL)
-         AND (o.time_indexed = 0 OR (o.time_complete_until IS NOT NULL AND o.time_complete_until <= :qe)
-              OR (o.time_exact = 0 AND o.name IN (SELECT name FROM (${overlapping('name', '')}))))
-       ORDER BY o.name`,
+      overlapping(
+        'name, lo, hi, flags, rid, comp, busy',
+        'AND busy IS NOT NULL AND exact = 1 AND (until IS NULL OR until > :qe)',
+      ),
     )
     .all({ cid, qs, qe })
-    .map((r) => String(r.name));
-  return { spans, unsure };
+    .map(toSpan);
+  const busyTypes = (r: Record<string, SQLOutputValue>) =>
+    r.component_type === null || r.component_type === 'VEVENT' || r.component_type === 'VFREEBUSY';
+  const unsure = new Set<string>();
+  for (const r of sql
+    .stmt('SELECT name, component_type FROM objects o WHERE o.collection = :cid AND o.time_indexed = 0')
+    .all({ cid }))
+    if (busyTypes(r)) unsure.add(String(r.name));
+  for (const r of sql
+    .stmt(
+      `SELECT name, component_type FROM objects o
+       WHERE o.collection = :cid AND o.time_complete_until IS NOT NULL AND o.time_complete_until <= :qe`,
+    )
+    .all({ cid, qe }))
+    if (busyTypes(r)) unsure.add(String(r.name));
+  for (const r of sql.stmt(overlapping('name', 'AND exact = 0')).all({ cid, qs, qe })) unsure.add(String(r.name));
+  return { spans, unsure: [...unsure].sort() };
 }

@@ -39,6 +39,11 @@ export interface BackendQuery {
   timeRange?: { start?: Date; end?: Date };
   /** Calendar queries with a time range: also return each exact item's overlapping TimeIndex spans (QueryResult.spans). */
   spans?: boolean;
+  /**
+   * Hint: the core needs no bodies of the items it will not re-check (e.g. a getetag-only REPORT). An
+   * adapter may then return those items with an empty body; `unsure` items always come with theirs.
+   */
+  noBodies?: boolean;
   /** The addressbook-query filter (RFC 6352 §10.5) for address book queries; the core re-applies it exactly. */
   addressFilter?: AddressFilter;
 }

@@ -71,7 +71,18 @@ function parseComp(e: XmlElement): CompSelection {
  * Parses a requested calendar-data element. Throws 403 supported-calendar-data for a media type
  * other than text/calendar 2.0 (§7.8, §7.9 preconditions).
  */
+const parsed = new WeakMap<XmlElement, CalendarDataRequest>();
+
 export function parseCalendarDataRequest(e: XmlElement): CalendarDataRequest {
+  let req = parsed.get(e);
+  if (!req) {
+    req = parseUncached(e);
+    parsed.set(e, req);
+  }
+  return req;
+}
+
+function parseUncached(e: XmlElement): CalendarDataRequest {
   const contentType = (e.attrs['{}content-type'] ?? 'text/calendar').split(';')[0].trim().toLowerCase();
   const version = (e.attrs['{}version'] ?? '2.0').trim();
   if (!CALENDAR_DATA_TYPES.some((t) => t.contentType === contentType && t.version === version)) {

@@ -7,7 +7,7 @@ import type { CollectionInfo, StoredObject } from '../backend/types.ts';
 import type { DavContext } from '../dav/context.ts';
 import { DavError } from '../dav/dav-error.ts';
 import { multistatus } from '../dav/multistatus.ts';
-import { type PropRequest, renderResponses } from '../dav/props/render.ts';
+import { needsBody, type PropRequest, renderResponses } from '../dav/props/render.ts';
 import type { ReportHandler } from '../dav/reports/registry.ts';
 import type { ObjectResource, Resource } from '../dav/resource.ts';
 import { caldav, dav } from '../dav/xml/names.ts';
@@ -95,7 +95,7 @@ function expandRange(props: PropRequest): { start: number; end: number } | undef
   return undefined;
 }
 
-async function* candidates(target: Resource, q: CalendarQuery): AsyncGenerator<Batch> {
+async function* candidates(ctx: DavContext, target: Resource, q: CalendarQuery): AsyncGenerator<Batch> {
   const { info, backend } = calendarOf(target);
   if (target.type === 'object') {
     // Depth 0 on a calendar object resource: the object alone.
@@ -117,16 +117,22 @@ async function* candidates(target: Resource, q: CalendarQuery): AsyncGenerator<B
     if (expand && range && range.start?.getTime() === expand.start && range.end?.getTime() === expand.end) {
       bq.spans = true;
     }
+    const trusted = q.filter !== undefined && expressibleAsBackendQuery(q.filter);
+    // Trusted items need no body unless a requested property does (getetag-only REPORTs, the usual sync).
+    const bodiless = trusted && !needsBody(ctx, q.props, [resourceOf(info, backend, { name: '', etag: '' })]);
+    if (bodiless) bq.noBodies = true;
     const r = await backend.query(info.ref, bq);
-    const trusted = r.exact && q.filter !== undefined && expressibleAsBackendQuery(q.filter);
-    const items = r.items.map((o) => resourceOf(info, backend, o, o));
+    const unsure = new Set(r.unsure ?? []);
+    const items = r.items.map((o) =>
+      bodiless && r.exact && !unsure.has(o.name) ? resourceOf(info, backend, o) : resourceOf(info, backend, o, o),
+    );
     if (r.spans && expand) {
       for (const o of r.items) {
         const spans = r.spans[o.name];
         if (spans) rememberSpans(o, spans, expand);
       }
     }
-    yield { items, trusted, unsure: new Set(r.unsure ?? []) };
+    yield { items, trusted: trusted && r.exact, unsure };
     return;
   }
   yield* listAll(info, backend, false);
@@ -160,7 +166,7 @@ export const calendarQuery: ReportHandler<CalendarQuery> = {
   },
   async run(ctx: DavContext, target: Resource, q: CalendarQuery) {
     const found: ObjectResource[] = [];
-    for await (const batch of candidates(target, q)) {
+    for await (const batch of candidates(ctx, target, q)) {
       for (const r of batch.items) {
         const sure = batch.trusted && !batch.unsure?.has(r.ref.name);
         if (sure || matches(ctx, q, r)) found.push(r);

@@ -132,55 +132,73 @@ interface Block {
   nested: string[];
 }
 
-/** Splits unfolded-safe content lines: each entry is one logical line with its continuation lines. */
+/** Logical content lines: each entry is one property with its folded continuation lines attached. */
 function logicalLines(text: string): string[] {
   const out: string[] = [];
   for (const line of text.split('\r\n')) {
-    if ((line.startsWith(' ') || line.startsWith('\t')) && out.length) out[out.length - 1] += `\r\n${line}`;
+    const c = line.charCodeAt(0);
+    if ((c === 32 || c === 9) && out.length) out[out.length - 1] += `\r\n${line}`;
     else if (line !== '') out.push(line);
   }
   return out;
 }
 
+/** The property name of a content line, upper-cased (up to the first ';' or ':'). */
 function propName(line: string): string {
-  const m = /^[A-Za-z0-9-]+/.exec(line);
-  return m ? m[0].toUpperCase() : '';
+  let i = 0;
+  for (; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 58 || c === 59) break; // ':' ';'
+  }
+  return line.slice(0, i).toUpperCase();
+}
+
+/** Whether a content line carries a TZID parameter (before its value). */
+function hasTzid(line: string): boolean {
+  const colon = line.indexOf(':');
+  const at = line.toUpperCase().indexOf(';TZID=');
+  return at >= 0 && (colon < 0 || at < colon);
+}
+
+/** Drops VTIMEZONE blocks from iCalendar text (expanded output carries none, §9.6.5). */
+function withoutTimezones(text: string): string {
+  let out = text;
+  for (;;) {
+    const b = out.indexOf('BEGIN:VTIMEZONE');
+    if (b < 0) return out;
+    const e = out.indexOf('END:VTIMEZONE', b);
+    if (e < 0) return out;
+    const next = out.indexOf('\n', e);
+    out = out.slice(0, b) + (next < 0 ? '' : out.slice(next + 1));
+  }
 }
 
 function parseBlocks(text: string): { calProps: string[]; blocks: Block[] } | undefined {
-  const lines = logicalLines(text);
+  const lines = logicalLines(withoutTimezones(text));
   if (lines[0]?.toUpperCase() !== 'BEGIN:VCALENDAR') return undefined;
   const calProps: string[] = [];
   const blocks: Block[] = [];
   let depth = 0;
   let cur: Block | undefined;
-  let skipping = false;
-  for (const line of lines.slice(1)) {
-    const upper = line.toUpperCase();
-    if (upper.startsWith('BEGIN:')) {
+  for (let k = 1; k < lines.length; k++) {
+    const line = lines[k];
+    const name = propName(line);
+    if (name === 'BEGIN') {
       depth++;
       if (depth === 1) {
-        const name = upper.slice(6);
-        skipping = name === 'VTIMEZONE';
-        cur = skipping ? undefined : { name, props: [], nested: [] };
-        if (cur) blocks.push(cur);
-        continue;
-      }
-      cur?.nested.push(line);
+        cur = { name: line.slice(6).toUpperCase(), props: [], nested: [] };
+        blocks.push(cur);
+      } else cur?.nested.push(line);
       continue;
     }
-    if (upper.startsWith('END:')) {
+    if (name === 'END') {
       if (depth === 0) break;
       if (depth > 1) cur?.nested.push(line);
       depth--;
-      if (depth === 0) {
-        cur = undefined;
-        skipping = false;
-      }
+      if (depth === 0) cur = undefined;
       continue;
     }
     if (depth === 0) calProps.push(line);
-    else if (skipping) continue;
     else if (depth === 1) cur?.props.push(line);
     else cur?.nested.push(line);
   }
@@ -200,9 +218,8 @@ export function expandWithSpans(text: string, spans: TimeSpan[]): string | undef
   const { calProps, blocks } = parsed;
   if (blocks.some((b) => b.name !== 'VEVENT')) return undefined;
   for (const b of blocks) {
-    for (const l of [...b.props.filter((p) => !REPLACED.has(propName(p))), ...b.nested]) {
-      if (/^[^:]*;TZID=/i.test(l)) return undefined;
-    }
+    for (const l of b.props) if (!REPLACED.has(propName(l)) && hasTzid(l)) return undefined;
+    for (const l of b.nested) if (hasTzid(l)) return undefined;
   }
   const out: string[] = ['BEGIN:VCALENDAR', ...calProps];
   const sorted = [...spans].sort((a, b) => a.start - b.start);

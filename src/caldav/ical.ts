@@ -23,7 +23,36 @@ export function parseVcalendar(text: string): IcalComponent | undefined {
     jcal = jcal[0];
   }
   const root = new ICAL.Component(jcal as unknown[]);
-  return root.name === 'vcalendar' ? root : undefined;
+  if (root.name !== 'vcalendar') return undefined;
+  shareTimezones(root, jcal as unknown[]);
+  return root;
+}
+
+/**
+ * Hydrating a VTIMEZONE makes ical.js expand its rules from the first onset on (decades of
+ * transitions) — per parse, per zone. Objects of one calendar carry the same few VTIMEZONEs, so the
+ * hydrated zones are shared between parses, keyed by their exact text (jCal). Bounded.
+ */
+const sharedZones = new Map<string, IcalTimezone>();
+
+function shareTimezones(root: IcalComponent, jcal: unknown[]): void {
+  const cache = (root as unknown as { _timezoneCache?: Map<string, IcalTimezone> })._timezoneCache;
+  if (!cache) return;
+  const comps = (jcal[2] ?? []) as unknown[][];
+  for (const c of comps) {
+    if (c[0] !== 'vtimezone') continue;
+    const key = JSON.stringify(c);
+    let tz = sharedZones.get(key);
+    if (!tz) {
+      const comp = new ICAL.Component(c);
+      const tzid = comp.getFirstPropertyValue('tzid');
+      if (typeof tzid !== 'string') continue;
+      tz = new ICAL.Timezone({ component: comp, tzid });
+      if (sharedZones.size >= 512) sharedZones.delete(sharedZones.keys().next().value as string);
+      sharedZones.set(key, tz);
+    }
+    if (!cache.has(tz.tzid)) cache.set(tz.tzid, tz);
+  }
 }
 
 const UTC_DATE_TIME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
@@ -40,12 +69,13 @@ export function parseUtcDateTime(s: string): number | undefined {
   return date.getTime();
 }
 
-/** Formats epoch ms as an iCalendar UTC date-time. */
+const p2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** Formats epoch ms as an iCalendar UTC date-time (e.g. 20060104T000000Z). */
 export function formatUtcDateTime(ms: number): string {
-  return new Date(ms)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
+  const d = new Date(ms);
+  const y = d.getUTCFullYear();
+  return `${y < 1000 ? String(y).padStart(4, '0') : y}${p2(d.getUTCMonth() + 1)}${p2(d.getUTCDate())}T${p2(d.getUTCHours())}${p2(d.getUTCMinutes())}${p2(d.getUTCSeconds())}Z`;
 }
 
 /** True for floating date-times and DATE values (no zone attached). */
@@ -64,39 +94,83 @@ interface ZoneChange {
   prevUtcOffset: number;
 }
 
+interface ZoneInternals {
+  changes: ZoneChange[];
+  _ensureCoverage(year: number): void;
+  /** Transition instants (epoch seconds), parallel to `changes`, rebuilt when `changes` grows. */
+  __instants?: number[];
+  __instantsOf?: ZoneChange[];
+  __instantsLen?: number;
+}
+
+/** ical.js keeps each transition's instant as UTC date fields; epoch seconds per change, cached. */
+function instantsOf(z: ZoneInternals): number[] {
+  if (!z.__instants || z.__instantsOf !== z.changes || z.__instantsLen !== z.changes.length) {
+    z.__instants = z.changes.map((c) => Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second) / 1000);
+    z.__instantsOf = z.changes;
+    z.__instantsLen = z.changes.length;
+  }
+  return z.__instants;
+}
+
 /**
- * Epoch ms of a zoned local time as RFC 5545 §3.3.5 reads it: a time that occurs twice (the hour
- * repeated when daylight saving ends) means the first occurrence; a time that does not exist (the
- * hour skipped when it begins) is read with the UTC offset before the gap. ical.js picks standard time
- * and the offset after the gap; its answer is corrected near the zone's transitions.
+ * UTC offset (seconds) of a local time in a VTIMEZONE, as RFC 5545 §3.3.5 reads local times: a time
+ * that occurs twice (the hour repeated when daylight saving ends) means its first occurrence; a time
+ * that does not exist (skipped when it begins) uses the offset before the gap. Replaces ical.js's
+ * Timezone#utcOffset, which picks standard time and the offset after the gap, and clones every
+ * transition it looks at (a linear walk): this one binary-searches the expanded transitions.
  */
-function zonedEpochMs(t: IcalTime): number {
-  const u0 = t.toUnixTime() * 1000;
-  const changes = (t.zone as unknown as { changes?: ZoneChange[] }).changes;
-  if (!changes || changes.length === 0) return u0;
-  const wall = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
-  // Binary search for the first transition not before u0 - 2 days, then look at the few around it.
-  // ical.js keeps each transition's instant as UTC date fields.
-  const at = (c: ZoneChange) => Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second);
+function rfcUtcOffset(this: InstanceType<typeof ICAL.Timezone>, tt: IcalTime): number {
+  if (this === ICAL.Timezone.utcTimezone || this === ICAL.Timezone.localTimezone) return 0;
+  const z = this as unknown as ZoneInternals;
+  z._ensureCoverage(tt.year);
+  const ch = z.changes;
+  if (!ch.length) return 0;
+  const inst = instantsOf(z);
+  const wall = Date.UTC(tt.year, tt.month - 1, tt.day, tt.hour, tt.minute, tt.second) / 1000;
   let lo = 0;
-  let hi = changes.length;
-  const from = u0 - 2 * 86_400_000;
-  while (lo < hi) {
+  let hi = ch.length - 1;
+  let found = -1;
+  while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (at(changes[mid]) < from) lo = mid + 1;
-    else hi = mid;
+    if (inst[mid] + Math.min(ch[mid].prevUtcOffset, ch[mid].utcOffset) <= wall) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
-  for (let i = lo; i < changes.length && at(changes[i]) <= u0 + 2 * 86_400_000; i++) {
-    const c = changes[i];
-    const instant = at(c);
-    const before = c.prevUtcOffset * 1000;
-    const after = c.utcOffset * 1000;
-    const low = instant + Math.min(before, after);
-    const high = instant + Math.max(before, after);
-    // Gap (after > before) or repeated hour (after < before): both read with the offset before.
-    if (before !== after && wall >= low && wall < high) return wall - before;
+  if (found < 0) return ch[0].prevUtcOffset;
+  const c = ch[found];
+  if (c.prevUtcOffset !== c.utcOffset && wall < inst[found] + Math.max(c.prevUtcOffset, c.utcOffset)) {
+    return c.prevUtcOffset;
   }
-  return u0;
+  return c.utcOffset;
+}
+(ICAL.Timezone.prototype as unknown as { utcOffset: typeof rfcUtcOffset }).utcOffset = rfcUtcOffset;
+
+/** UTC offset (seconds) a VTIMEZONE has at an instant (for comparing zones, timezones.ts). */
+export function zoneOffsetAtUtc(zone: IcalTimezone, ms: number): number {
+  if (zone === ICAL.Timezone.utcTimezone || zone === ICAL.Timezone.localTimezone) return 0;
+  const z = zone as unknown as ZoneInternals;
+  z._ensureCoverage(new Date(ms).getUTCFullYear());
+  const ch = z.changes;
+  if (!ch.length) return 0;
+  const inst = instantsOf(z);
+  const u = ms / 1000;
+  let lo = 0;
+  let hi = ch.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (inst[mid] <= u) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found < 0 ? ch[0].prevUtcOffset : ch[found].utcOffset;
+}
+
+function zonedEpochMs(t: IcalTime): number {
+  return t.toUnixTime() * 1000;
 }
 
 /** Epoch ms of a time; floating times and dates are read as wall-clock time in `floatingZone` (UTC if absent). */

@@ -9,7 +9,7 @@
 // Node's Intl (ICU's copy of tzdb) decides which names are valid and gives offsets for rule matching.
 import { tzlib_get_ical_block, tzlib_get_timezones } from 'timezones-ical-library';
 import { findIana, WINDOWS_TO_IANA_MAP } from 'windows-iana';
-import { ICAL, type IcalComponent } from './ical.ts';
+import { ICAL, type IcalComponent, zoneOffsetAtUtc } from './ical.ts';
 
 const ianaCache = new Map<string, boolean>();
 
@@ -226,8 +226,7 @@ export function windowsToIana(name: string): string | undefined {
 
 /** UTC offset in minutes of a VTIMEZONE at an instant. */
 function vtimezoneOffsetMinutes(tz: InstanceType<typeof ICAL.Timezone>, ms: number): number {
-  const t = ICAL.Time.fromJSDate(new Date(ms), true);
-  return Math.round(tz.utcOffset(t.convertToZone(tz)) / 60);
+  return Math.round(zoneOffsetAtUtc(tz, ms) / 60);
 }
 
 /**
