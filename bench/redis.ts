@@ -174,6 +174,8 @@ async function main(): Promise<void> {
     const cal = `${snapshot.prefix}/calendars/${user.name}/calendar/`;
 
     // Load.
+    const usedMemory = async () => Number(/used_memory:(\d+)/.exec(await redis.command('INFO', 'memory'))?.[1]);
+    const memBefore = await usedMemory();
     const t0 = performance.now();
     let next = 0;
     await Promise.all(
@@ -192,6 +194,17 @@ async function main(): Promise<void> {
       }),
     );
     const loadMs = performance.now() - t0;
+    // One snapshot sync records every object: snapshot hash plus one log entry each.
+    const first = await send(
+      target(snapshot),
+      agent,
+      'REPORT',
+      cal,
+      { ...auth, Depth: '0', 'Content-Type': 'application/xml' },
+      syncCollectionBody(''),
+    );
+    expectStatus(first, [207], 'first sync');
+    const bytesPerObject = Math.round(((await usedMemory()) - memBefore) / OBJECTS);
 
     const workloads: Workload[] = [];
     const syncWorkload = async (name: string, s: RunningServer) => {
@@ -264,6 +277,7 @@ async function main(): Promise<void> {
       requests: REQUESTS,
       monitored: MONITORED,
       loadMs: Math.round(loadMs),
+      redisBytesPerObject: bytesPerObject,
       machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
       redis: (await redis.command('INFO', 'server')).match(/redis_version:(\S+)/)?.[1],
       workloads,
@@ -290,7 +304,8 @@ async function main(): Promise<void> {
         }) | ${stats} |`,
       );
     }
-    console.log(`\nresults: ${out}`);
+    console.log(`\nRedis memory: ${bytesPerObject} bytes per object (snapshot entry + one log entry)`);
+    console.log(`results: ${out}`);
   } finally {
     for (const s of servers) await s.stop();
     rmSync(dataDir, { recursive: true, force: true });
