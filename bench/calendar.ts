@@ -7,7 +7,7 @@
 //
 //   node bench/calendar.ts [--events 10000] [--runs 60] [--connections 8] [--out bench/results/calendar.json]
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
@@ -302,10 +302,15 @@ function expandedInstances(xml: string): Set<string> {
   return out;
 }
 
-function query(r: { start: number; end: number }, expand: boolean): string {
+function query(r: { start: number; end: number }, expand: boolean | 'etag'): string {
   const s = utcString(r.start);
   const e = utcString(r.end);
-  const data = expand ? `<C:calendar-data><C:expand start="${s}" end="${e}"/></C:calendar-data>` : '<C:calendar-data/>';
+  const data =
+    expand === 'etag'
+      ? ''
+      : expand
+        ? `<C:calendar-data><C:expand start="${s}" end="${e}"/></C:calendar-data>`
+        : '<C:calendar-data/>';
   return `<?xml version="1.0" encoding="utf-8"?><C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/>${data}</D:prop><C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:time-range start="${s}" end="${e}"/></C:comp-filter></C:comp-filter></C:filter></C:calendar-query>`;
 }
 
@@ -449,6 +454,7 @@ async function main(): Promise<void> {
       }
       return summarize(samples);
     };
+    const etagQuery = await timed((r) => query(r, 'etag'));
     const monthQuery = await timed((r) => query(r, false));
     const expandQuery = await timed((r) => query(r, true));
     const freeBusy = await timed(
@@ -460,6 +466,8 @@ async function main(): Promise<void> {
       events: gens.length,
       recurring: gens.filter((g) => g.name.startsWith('series')).length,
       upload: { ms: round(uploadMs), putsPerSecond: round(putsPerSecond), put: summarize(putMs) },
+      load: loadavg().map((x) => round(x)),
+      etagQuery,
       monthQuery,
       expandQuery,
       freeBusy,

@@ -100,6 +100,8 @@ export interface RenderOptions {
   spansRange?: { start?: number; end?: number };
   /** RFC 7809 CalDAV-Timezones: F. */
   omitStandardTimezones?: boolean;
+  /** The text already parsed (unmodified), to expand without parsing again. */
+  root?: IcalComponent;
 }
 
 /** The calendar data to return for a stored object under a calendar-data request. */
@@ -116,7 +118,7 @@ export function renderCalendarData(
       opts.spans !== undefined &&
       opts.spansRange?.start === req.expand.start &&
       opts.spansRange?.end === req.expand.end;
-    return expandText(text, req.expand, env, sameRange ? opts.spans : undefined);
+    return expandText(text, req.expand, env, sameRange ? opts.spans : undefined, opts.root);
   }
   let root = parseVcalendar(text);
   if (!root) return text;

@@ -18,7 +18,7 @@ import { backendQueryOf, type CompFilter, parseFilter } from './filter.ts';
 import { matchesFilter } from './filter-eval.ts';
 import { parseVcalendar } from './ical.ts';
 import { isCalendar, isCalendarObject } from './props.ts';
-import { rememberSpans, rememberTimezone } from './render-hints.ts';
+import { rememberParsed, rememberSpans, rememberTimezone } from './render-hints.ts';
 import { reportPropRequest } from './report-props.ts';
 
 export interface CalendarQuery {
@@ -145,6 +145,7 @@ function matches(ctx: DavContext, q: CalendarQuery, r: ObjectResource): boolean 
     ctx.log.debug('calendar-query skips an unparsable stored object', { name: r.ref.name });
     return false;
   }
+  rememberParsed(r.object, root);
   return matchesFilter(q.filter, root, timeEnvFor(r.collection, q.timezone));
 }
 

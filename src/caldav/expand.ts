@@ -244,12 +244,18 @@ export function expandWithSpans(text: string, spans: TimeSpan[]): string | undef
 }
 
 /** §9.6.5 for stored text: the fast path when spans are given and suffice, else the general one. */
-export function expandText(text: string, range: ExpandRange, env: TimeEnv, spans?: TimeSpan[]): string {
+export function expandText(
+  text: string,
+  range: ExpandRange,
+  env: TimeEnv,
+  spans?: TimeSpan[],
+  parsed?: IcalComponent,
+): string {
   if (spans) {
     const fast = expandWithSpans(text, spans);
     if (fast !== undefined) return fast;
   }
-  const root = parseVcalendar(text);
+  const root = parsed ?? parseVcalendar(text);
   if (!root) return text;
   const out = expandComponent(root, range, env).toString();
   return out.endsWith('\r\n') ? out : `${out}\r\n`;

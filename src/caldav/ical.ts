@@ -24,8 +24,22 @@ export function parseVcalendar(text: string): IcalComponent | undefined {
   }
   const root = new ICAL.Component(jcal as unknown[]);
   if (root.name !== 'vcalendar') return undefined;
-  shareTimezones(root, jcal as unknown[]);
+  shareTimezones(root, jcal as unknown[], text);
   return root;
+}
+
+/** The raw BEGIN:VTIMEZONE … END:VTIMEZONE blocks of a text, in order. */
+function rawTimezoneBlocks(text: string): string[] {
+  const out: string[] = [];
+  let from = 0;
+  for (;;) {
+    const b = text.indexOf('BEGIN:VTIMEZONE', from);
+    if (b < 0) return out;
+    const e = text.indexOf('END:VTIMEZONE', b);
+    if (e < 0) return out;
+    out.push(text.slice(b, e));
+    from = e + 13;
+  }
 }
 
 /**
@@ -35,13 +49,15 @@ export function parseVcalendar(text: string): IcalComponent | undefined {
  */
 const sharedZones = new Map<string, IcalTimezone>();
 
-function shareTimezones(root: IcalComponent, jcal: unknown[]): void {
+function shareTimezones(root: IcalComponent, jcal: unknown[], text: string): void {
   const cache = (root as unknown as { _timezoneCache?: Map<string, IcalTimezone> })._timezoneCache;
   if (!cache) return;
-  const comps = (jcal[2] ?? []) as unknown[][];
-  for (const c of comps) {
-    if (c[0] !== 'vtimezone') continue;
-    const key = JSON.stringify(c);
+  const comps = ((jcal[2] ?? []) as unknown[][]).filter((c) => c[0] === 'vtimezone');
+  if (comps.length === 0) return;
+  // Key by the zone's text as written (cheap); by its jCal when the blocks cannot be paired up.
+  const raw = rawTimezoneBlocks(text);
+  for (const [i, c] of comps.entries()) {
+    const key = raw.length === comps.length ? raw[i] : JSON.stringify(c);
     let tz = sharedZones.get(key);
     if (!tz) {
       const comp = new ICAL.Component(c);

@@ -47,6 +47,8 @@ function calendarData(ctx: DavContext, res: Resource, requested: XmlElement): Xm
       spans: hints.spans,
       spansRange: hints.spansRange,
       omitStandardTimezones: omitsStandardTimezones(ctx),
+      // The parse from filter evaluation fits only when no quirk rewrote the text since.
+      root: ctx.quirks.some((q) => q.payloadOut) ? undefined : hints.root,
     }),
   ];
 }

@@ -2,12 +2,15 @@
 // expand range (fast expand, expand.ts) and the request's CALDAV:timezone (§9.8) for floating times.
 // Keyed weakly by the StoredObject, so nothing outlives the request's objects.
 import type { StoredObject, TimeSpan } from '../backend/types.ts';
+import type { IcalComponent } from './ical.ts';
 
 export interface RenderHints {
   spans?: TimeSpan[];
   spansRange?: { start: number; end: number };
   /** Normalised VCALENDAR text of CALDAV:timezone. */
   timezone?: string;
+  /** The object as parsed when the filter was evaluated (not modified), to render without a second parse. */
+  root?: IcalComponent;
 }
 
 const hints = new WeakMap<StoredObject, RenderHints>();
@@ -22,4 +25,8 @@ export function rememberTimezone(o: StoredObject, timezone: string): void {
 
 export function hintsFor(o: StoredObject | undefined): RenderHints {
   return (o && hints.get(o)) ?? {};
+}
+
+export function rememberParsed(o: StoredObject, root: IcalComponent): void {
+  hints.set(o, { ...hints.get(o), root });
 }
