@@ -45,7 +45,13 @@ const prop = (name: string, value: string) => new RegExp(`<(?:\\w+:)?${name}>${v
 describe('CalDAV ingest repairs (RFC 4791 §5.3.2, §5.3.4; quirks Q26–Q29)', () => {
   it('an object stored as sent gets its ETag on PUT', async () => {
     const t = await createTestApp();
-    const body = vcal('BEGIN:VEVENT', 'UID:plain', 'DTSTAMP:20260101T000000Z', 'DTSTART:20260105T100000Z', 'END:VEVENT');
+    const body = vcal(
+      'BEGIN:VEVENT',
+      'UID:plain',
+      'DTSTAMP:20260101T000000Z',
+      'DTSTART:20260105T100000Z',
+      'END:VEVENT',
+    );
     const r = await t.request('PUT', `${CAL}plain.ics`, { body, headers: ICS });
     assert.equal(r.status, 201);
     assert.match(r.headers.get('etag') ?? '', /^".+"$/);
@@ -113,7 +119,13 @@ describe('CalDAV ingest repairs (RFC 4791 §5.3.2, §5.3.4; quirks Q26–Q29)', 
 
   it('a TZID that is neither IANA nor defined in the object → 403 valid-calendar-data', async () => {
     const t = await createTestApp();
-    const body = vcal('BEGIN:VEVENT', 'UID:bad-tz', 'DTSTAMP:20260101T000000Z', 'DTSTART;TZID=Mars/Olympus:20260105T100000', 'END:VEVENT');
+    const body = vcal(
+      'BEGIN:VEVENT',
+      'UID:bad-tz',
+      'DTSTAMP:20260101T000000Z',
+      'DTSTART;TZID=Mars/Olympus:20260105T100000',
+      'END:VEVENT',
+    );
     const r = await t.request('PUT', `${CAL}bad-tz.ics`, { body, headers: ICS });
     assert.equal(r.status, 403);
     assert.match(r.text, /valid-calendar-data/);
@@ -122,7 +134,14 @@ describe('CalDAV ingest repairs (RFC 4791 §5.3.2, §5.3.4; quirks Q26–Q29)', 
   it('§5.2.9/§5.2.6: too many attendees and dates before min-date-time are refused', async () => {
     const t = await createTestApp();
     const attendees = Array.from({ length: 1001 }, (_, i) => `ATTENDEE:mailto:p${i}@example.org`);
-    const many = vcal('BEGIN:VEVENT', 'UID:many', 'DTSTAMP:20260101T000000Z', 'DTSTART:20260105T100000Z', ...attendees, 'END:VEVENT');
+    const many = vcal(
+      'BEGIN:VEVENT',
+      'UID:many',
+      'DTSTAMP:20260101T000000Z',
+      'DTSTART:20260105T100000Z',
+      ...attendees,
+      'END:VEVENT',
+    );
     const r1 = await t.request('PUT', `${CAL}many.ics`, { body: many, headers: ICS });
     assert.equal(r1.status, 403);
     assert.match(r1.text, /max-attendees-per-instance/);
@@ -142,7 +161,14 @@ describe('RFC 7809 time zones by reference', () => {
 
   it('§2.2/§3.1: a standard TZID without VTIMEZONE is accepted and completed; CalDAV-Timezones: F leaves it out again', async () => {
     const t = await createTestApp();
-    const body = vcal('BEGIN:VEVENT', 'UID:ny', 'DTSTAMP:20260101T000000Z', 'DTSTART;TZID=America/New_York:20260704T200000', 'DURATION:PT2H', 'END:VEVENT');
+    const body = vcal(
+      'BEGIN:VEVENT',
+      'UID:ny',
+      'DTSTAMP:20260101T000000Z',
+      'DTSTART;TZID=America/New_York:20260704T200000',
+      'DURATION:PT2H',
+      'END:VEVENT',
+    );
     const r = await t.request('PUT', `${CAL}ny.ics`, { body, headers: ICS });
     assert.equal(r.status, 201);
     const full = await t.request('GET', `${CAL}ny.ics`);
@@ -179,11 +205,24 @@ describe('RFC 7809 time zones by reference', () => {
     });
     assert.match(bad.text, /403/);
     // A floating event in this calendar is read in New York time (RFC 4791 §7.3).
-    const body = vcal('BEGIN:VEVENT', 'UID:float', 'DTSTAMP:20260101T000000Z', 'DTSTART:20260710T090000', 'DTEND:20260710T100000', 'END:VEVENT');
+    const body = vcal(
+      'BEGIN:VEVENT',
+      'UID:float',
+      'DTSTAMP:20260101T000000Z',
+      'DTSTART:20260710T090000',
+      'DTEND:20260710T100000',
+      'END:VEVENT',
+    );
     await t.request('PUT', `${CAL}float.ics`, { body, headers: ICS });
-    const hit = await t.request('REPORT', CAL, { body: timeRangeQuery('20260710T130000Z', '20260710T133000Z'), headers: { ...XML, Depth: '1' } });
+    const hit = await t.request('REPORT', CAL, {
+      body: timeRangeQuery('20260710T130000Z', '20260710T133000Z'),
+      headers: { ...XML, Depth: '1' },
+    });
     assert.deepEqual(hrefs(hit.text), ['float.ics']);
-    const miss = await t.request('REPORT', CAL, { body: timeRangeQuery('20260710T090000Z', '20260710T100000Z'), headers: { ...XML, Depth: '1' } });
+    const miss = await t.request('REPORT', CAL, {
+      body: timeRangeQuery('20260710T090000Z', '20260710T100000Z'),
+      headers: { ...XML, Depth: '1' },
+    });
     assert.deepEqual(hrefs(miss.text), []);
     // §5.3: CALDAV:timezone-id in the query overrides the calendar's zone.
     const utc = await t.request('REPORT', CAL, {
@@ -230,14 +269,24 @@ describe('limits, collations, free-busy and expand (RFC 4791 §5.2, §7.5, §7.1
 
   it('§7.5: text-match with an unknown collation → 403 supported-collation; i;unicode-casemap folds ß', async () => {
     const t = await createTestApp();
-    const body = vcal('BEGIN:VEVENT', 'UID:strasse', 'DTSTAMP:20260101T000000Z', 'DTSTART:20260105T100000Z', 'SUMMARY:Straße', 'END:VEVENT');
+    const body = vcal(
+      'BEGIN:VEVENT',
+      'UID:strasse',
+      'DTSTAMP:20260101T000000Z',
+      'DTSTART:20260105T100000Z',
+      'SUMMARY:Straße',
+      'END:VEVENT',
+    );
     await t.request('PUT', `${CAL}strasse.ics`, { body, headers: ICS });
     const match = (collation: string, text: string) =>
       `<C:calendar-query ${NS}><D:prop><D:getetag/></D:prop><C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:prop-filter name="SUMMARY"><C:text-match collation="${collation}">${text}</C:text-match></C:prop-filter></C:comp-filter></C:comp-filter></C:filter></C:calendar-query>`;
     const bad = await t.request('REPORT', CAL, { body: match('i;klingon', 'x'), headers: { ...XML, Depth: '1' } });
     assert.equal(bad.status, 403);
     assert.match(bad.text, /supported-collation/);
-    const uni = await t.request('REPORT', CAL, { body: match('i;unicode-casemap', 'STRASSE'), headers: { ...XML, Depth: '1' } });
+    const uni = await t.request('REPORT', CAL, {
+      body: match('i;unicode-casemap', 'STRASSE'),
+      headers: { ...XML, Depth: '1' },
+    });
     assert.deepEqual(hrefs(uni.text), ['strasse.ics']);
     const octet = await t.request('REPORT', CAL, { body: match('i;octet', 'straße'), headers: { ...XML, Depth: '1' } });
     assert.deepEqual(hrefs(octet.text), []);
