@@ -73,6 +73,15 @@ export class SqlDb {
     return this.#run('BEGIN', fn);
   }
 
+  /** Runs one statement's worth of reading outside a transaction (a single statement is consistent), mapping errors. */
+  once<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      mapError(err);
+    }
+  }
+
   #run<T>(begin: string, fn: () => T): T {
     try {
       this.db.exec(begin);

@@ -26,6 +26,12 @@ export function toStored(row: Record<string, SQLOutputValue>): StoredObject {
   };
 }
 
+/** The object named `name`, as a zero- or one-element list. */
+export function selectOne(sql: SqlDb, cid: number, name: string): StoredObject[] {
+  const row = sql.stmt(`SELECT ${OBJECT_COLUMNS} FROM objects WHERE collection = ? AND name = ?`).get(cid, name);
+  return row ? [toStored(row)] : [];
+}
+
 export function selectByNames(sql: SqlDb, cid: number, names: string[]): StoredObject[] {
   const out: StoredObject[] = [];
   const stmt = sql.stmt(

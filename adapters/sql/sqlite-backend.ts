@@ -20,7 +20,7 @@ import type { XmlElement } from '../../src/dav/xml/tree.ts';
 import { changesAfter, type PruneOptions, pruneChanges } from './changes.ts';
 import { getInfo, listInfos, requireHandle, SqlCollectionAdmin } from './collections.ts';
 import { SqlDb } from './db.ts';
-import { deleteRow, patchProps, putRow, selectByNames, toStored } from './objects.ts';
+import { deleteRow, patchProps, putRow, selectByNames, selectOne, toStored } from './objects.ts';
 import { busyByTime, rangeBounds, selectByTime } from './time-index.ts';
 
 export interface SqlBackendOptions {
@@ -40,11 +40,12 @@ export class SqlBackend implements Backend {
   }
 
   async listCollections(owner: string, home: HomeKind): Promise<CollectionInfo[]> {
-    return this.#sql.read(() => listInfos(this.#sql, owner, home));
+    // Single statements are consistent on their own; no transaction round trip needed.
+    return this.#sql.once(() => listInfos(this.#sql, owner, home));
   }
 
   async getCollection(ref: CollectionRef): Promise<CollectionInfo | undefined> {
-    return this.#sql.read(() => getInfo(this.#sql, ref));
+    return this.#sql.once(() => getInfo(this.#sql, ref));
   }
 
   /** Names and etags only (no bodies), read in one statement: cheap even for thousands of objects. */
@@ -59,6 +60,8 @@ export class SqlBackend implements Backend {
 
   async getObjects(ref: CollectionRef, names: string[]): Promise<StoredObject[]> {
     const sql = this.#sql;
+    // One name (GET, resolution): two point lookups, no transaction needed for a consistent answer.
+    if (names.length === 1) return sql.once(() => selectOne(sql, requireHandle(sql, ref).cid, names[0]));
     return sql.read(() => selectByNames(sql, requireHandle(sql, ref).cid, names));
   }
 

@@ -36,10 +36,10 @@ export async function resolvePath(ctx: DavContext, path: DavPath): Promise<Resol
   const backend = ctx.backends.forCollection(path.user, path.home, path.segments[0]);
   const segs = path.segments;
   const full: CollectionRef = { owner: path.user, home: path.home, id: segs.join('/') };
-  const asCollection = await backend.getCollection(full);
-  if (asCollection) return { type: 'collection', info: asCollection, backend };
   const name = segs[segs.length - 1];
   if (segs.length === 1) {
+    const asCollection = await backend.getCollection(full);
+    if (asCollection) return { type: 'collection', info: asCollection, backend };
     return {
       type: 'missing',
       parent: { type: 'home', home: path.home, user: path.user },
@@ -49,6 +49,8 @@ export async function resolvePath(ctx: DavContext, path: DavPath): Promise<Resol
       id: full.id,
     };
   }
+  // Objects are the common case (GET/PUT): look in the parent first. An object and a collection
+  // never share a path (MKCOL on an object and PUT on a collection are refused), so the order is safe.
   const parentRef: CollectionRef = { owner: path.user, home: path.home, id: segs.slice(0, -1).join('/') };
   const parent = await backend.getCollection(parentRef);
   if (!parent) {
@@ -60,6 +62,8 @@ export async function resolvePath(ctx: DavContext, path: DavPath): Promise<Resol
   if (object) {
     return { type: 'object', collection: parent, backend, ref: { name: object.name, etag: object.etag }, object };
   }
+  const asCollection = await backend.getCollection(full);
+  if (asCollection) return { type: 'collection', info: asCollection, backend };
   return {
     type: 'missing',
     parent: { type: 'collection', info: parent, backend },

@@ -89,6 +89,7 @@ function preferMinimal(h: Headers): boolean {
 export async function handleDav(c: Context<AppEnv>, svc: DavServices, pathOverride?: DavPath): Promise<Response> {
   const method = c.req.method.toUpperCase();
   const requestId = c.get('requestId');
+  c.set('davHandled', true);
   const quirks: QuirkProfile[] = c.get('quirks') ?? [];
   const url = new URL(c.req.url);
   const hookRequest = { method, path: url.pathname, headers: c.req.raw.headers };
@@ -99,7 +100,10 @@ export async function handleDav(c: Context<AppEnv>, svc: DavServices, pathOverri
     if (!handler) {
       return new Response('method not allowed\n', { status: 405, headers: { Allow: ALLOWED_METHODS } });
     }
-    const headers = applyRequestHooks(quirks, method, url.pathname, new Headers(c.req.raw.headers));
+    // Copy the headers only when a profile will rewrite them.
+    const headers = quirks.some((q) => q.request)
+      ? applyRequestHooks(quirks, method, url.pathname, new Headers(c.req.raw.headers))
+      : c.req.raw.headers;
     const body =
       method === 'GET' || method === 'HEAD' || method === 'OPTIONS'
         ? new Uint8Array(0)
@@ -124,6 +128,9 @@ export async function handleDav(c: Context<AppEnv>, svc: DavServices, pathOverri
     const result =
       method === 'PROPFIND' && pathOverride ? await propfind(ctx, req, url.pathname) : await handler(ctx, req);
     const res = toResponse(result);
+    // Headers go on the Response we build (never via c.header after the handler): touching a
+    // finished response makes @hono/node-server copy its body through a stream (GET throughput).
+    res.headers.set('X-Request-Id', requestId);
     if (method === 'PROPFIND' || method === 'REPORT') {
       // RFC 7240 §3 / quirks Q11: the answer depends on Brief and Prefer; Apple (and sabre's iCal
       // support) also read the DAV: compliance classes on PROPFIND answers (Q09).
@@ -133,6 +140,8 @@ export async function handleDav(c: Context<AppEnv>, svc: DavServices, pathOverri
     }
     return applyResponseHooks(quirks, res, hookRequest);
   } catch (e) {
-    return applyResponseHooks(quirks, errorResponse(e, svc.log, requestId), hookRequest);
+    const res = errorResponse(e, svc.log, requestId);
+    res.headers.set('X-Request-Id', requestId);
+    return applyResponseHooks(quirks, res, hookRequest);
   }
 }

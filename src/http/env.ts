@@ -10,5 +10,7 @@ export interface AppEnv {
     quirks: QuirkProfile[];
     /** Client version from the User-Agent, when the client's profile knows where to find it. */
     clientVersion: string | undefined;
+    /** Set by handleDav: the response already carries X-Request-Id. */
+    davHandled: boolean;
   };
 }

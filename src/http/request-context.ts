@@ -11,11 +11,13 @@ export function requestContext(log: Logger): MiddlewareHandler<AppEnv> {
     c.set('requestId', id);
     const start = performance.now();
     await next();
-    c.header('X-Request-Id', id);
+    // DAV answers carry X-Request-Id already (set when built); others (health, redirects, 401) get it here.
+    if (c.get('davHandled') !== true) c.header('X-Request-Id', id);
+    if (log.enabled?.('info') === false) return;
     log.info('request', {
       requestId: id,
       method: c.req.method,
-      path: new URL(c.req.url).pathname,
+      path: c.req.path,
       status: c.res.status,
       ms: Math.round((performance.now() - start) * 10) / 10,
       user: c.get('user'),

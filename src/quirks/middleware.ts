@@ -5,14 +5,33 @@ import type { AppEnv } from '../http/env.ts';
 import { classify, detectProfiles, type QuirkOverrides } from './detect.ts';
 import type { QuirkProfile, QuirkRequest } from './profile.ts';
 
+/** Detection result per User-Agent; bounded, cleared when full (agents are few; this is a hot path). */
+const CACHE_LIMIT = 512;
+
 export function quirksMiddleware(profiles: QuirkProfile[], overrides: QuirkOverrides = {}): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const ua = c.req.header('user-agent') ?? '';
-    const active = detectProfiles(ua, new URL(c.req.url).pathname, profiles, overrides);
-    c.set('quirks', active);
+  const cache = new Map<string, { active: QuirkProfile[]; version: string | undefined }>();
+  const forced = overrides.forcePaths ?? [];
+  const detect = (ua: string, path: string) => {
+    const active = detectProfiles(ua, path, profiles, overrides);
     const client = classify(ua, profiles, overrides.extraMatchers);
     // The version is the User-Agent's only when the profile came from it (not forced for the path).
-    if (client && active[0] === client.profile) c.set('clientVersion', client.version);
+    return { active, version: client && active[0] === client.profile ? client.version : undefined };
+  };
+  return async (c, next) => {
+    const ua = c.req.header('user-agent') ?? '';
+    const path = c.req.path;
+    let found: { active: QuirkProfile[]; version: string | undefined } | undefined;
+    if (forced.some((f) => path.startsWith(f.pathPrefix))) found = detect(ua, path);
+    else {
+      found = cache.get(ua);
+      if (!found) {
+        if (cache.size >= CACHE_LIMIT) cache.clear();
+        found = detect(ua, path);
+        cache.set(ua, found);
+      }
+    }
+    c.set('quirks', found.active);
+    if (found.version !== undefined) c.set('clientVersion', found.version);
     await next();
   };
 }
