@@ -11,7 +11,8 @@ import { StateUnavailableError } from '../state/store.ts';
 
 /** The state store is unreachable: only what needs it (sync-collection, getctag) gets here. Retry later. */
 function stateUnavailable(err: StateUnavailableError, log: Logger, requestId: string): DavError {
-  log.warn('state store unavailable', { requestId, error: err.message });
+  // The store logs the outage itself (rate-limited); per request the access log's 503 is enough.
+  log.debug('state store unavailable', { requestId, error: err.message });
   return new BackendUnavailableError('sync state temporarily unavailable', err.retryAfterSeconds, 503);
 }
 

@@ -129,8 +129,11 @@ export function redisClientPlan(c: RedisStateConfig, env: NodeJS.ProcessEnv = pr
           sentinelTLS: tls,
           sentinelRetryStrategy: retryStrategy,
           sentinelCommandTimeout: c.commandTimeoutMs,
-          // Subscribe to +switch-master so a failover is followed at once, not at the next error.
-          failoverDetector: true,
+          // No failoverDetector: when +switch-master arrives while the client is already reconnecting (the
+          // master died), it disconnects the connector for good (status 'end', never ready again; seen with
+          // ioredis 6.0). A dead master closes the connection anyway, and on a planned failover Sentinel
+          // kills the old master's client connections and a demoted master answers READONLY (below).
+          failoverDetector: false,
         },
         nodes: [],
       };

@@ -152,6 +152,15 @@ export class RedisStateStore implements StateStore {
     };
     const client = this.#client;
     client.on('error', (err: Error) => this.#logError(err));
+    // ioredis gives a connection up ('end') only when told to; should it ever do so on its own, start over.
+    client.on('end', () => {
+      invalidate();
+      if (this.#closed) return;
+      this.#log?.warn('state store (Redis) connection ended; reconnecting');
+      setTimeout(() => {
+        if (!this.#closed) client.connect().catch(() => {});
+      }, 1000).unref();
+    });
     if (isCluster(client)) {
       // Every node connection: a node closing may mean a restart or a failover of its slots.
       client.on('+node', (node: Redis) => node.on('close', invalidate));
