@@ -3,12 +3,32 @@
 import { PREFERRED_PREFIXES, splitClark } from './names.ts';
 import type { XmlElement, XmlNode } from './tree.ts';
 
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;', '"': '&quot;' };
+const TEXT_SPECIAL = /[&<>\r]/;
+const TEXT_SPECIALS = /[&<>\r]/g;
+const ATTR_SPECIAL = /[&<>\r"]/;
+const ATTR_SPECIALS = /[&<>\r"]/g;
+const escapeChar = (c: string): string => ESCAPES[c];
+
+/** Escapes character data; CR is written as a reference so CRLF line ends of iCalendar/vCard survive parsing. */
 export function escapeText(s: string): string {
-  return s.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;')).replace(/\r/g, '&#13;');
+  return TEXT_SPECIAL.test(s) ? s.replace(TEXT_SPECIALS, escapeChar) : s;
 }
 
 function escapeAttr(s: string): string {
-  return escapeText(s).replace(/"/g, '&quot;');
+  return ATTR_SPECIAL.test(s) ? s.replace(ATTR_SPECIALS, escapeChar) : s;
+}
+
+/** Clark names repeat endlessly in a multistatus: split each once. */
+const splitCache = new Map<string, { ns: string; local: string }>();
+function split(name: string): { ns: string; local: string } {
+  let r = splitCache.get(name);
+  if (!r) {
+    r = splitClark(name as never);
+    if (splitCache.size > 10_000) splitCache.clear();
+    splitCache.set(name, r);
+  }
+  return r;
 }
 
 interface Ctx {
@@ -18,12 +38,12 @@ interface Ctx {
 
 function collectNamespaces(e: XmlNode, into: Set<string>): void {
   if (typeof e === 'string') return;
-  into.add(splitClark(e.name).ns);
+  into.add(split(e.name).ns);
   for (const c of e.children) collectNamespaces(c, into);
 }
 
 function writeElement(e: XmlElement, ctx: Ctx, out: string[]): void {
-  const { ns, local } = splitClark(e.name);
+  const { ns, local } = split(e.name);
   let decls = '';
   let prefixes = ctx.prefixes;
   let prefix = prefixes.get(ns);
@@ -35,8 +55,9 @@ function writeElement(e: XmlElement, ctx: Ctx, out: string[]): void {
   }
   const qname = prefix ? `${prefix}:${local}` : local;
   let attrs = '';
-  for (const [k, v] of Object.entries(e.attrs)) {
-    const a = splitClark(k as never);
+  for (const k in e.attrs) {
+    const v = e.attrs[k];
+    const a = split(k);
     if (a.ns === '') attrs += ` ${a.local}="${escapeAttr(v)}"`;
     else if (a.ns === 'http://www.w3.org/XML/1998/namespace') attrs += ` xml:${a.local}="${escapeAttr(v)}"`;
     else {
