@@ -7,10 +7,11 @@ import { createHash } from 'node:crypto';
 import { type Backend, BackendError } from '../../backend/port.ts';
 import { snapshotChangesSince, snapshotCurrentToken } from '../../backend/snapshot-sync.ts';
 import type { CollectionInfo, CollectionRef, HomeKind, ObjectRef } from '../../backend/types.ts';
+import { StateUnavailableError } from '../../state/store.ts';
 import type { DavContext } from '../context.ts';
 import { directChildren } from '../resolve.ts';
 import { writeXml } from '../xml/write.ts';
-import { currentSyncToken } from './changes.ts';
+import { currentSyncToken, epochMoved } from './changes.ts';
 import { encodeToken, invalidSyncToken, type SyncCursor } from './token.ts';
 
 export interface HomeMember {
@@ -91,8 +92,12 @@ const homeRef = (user: string, home: HomeKind): CollectionRef => ({ owner: user,
 /** The home's sync token (also its getctag). */
 export async function homeSyncToken(ctx: DavContext, user: string, home: HomeKind): Promise<string> {
   const { feed } = listing(ctx, user, home);
+  const epoch = await ctx.state.epoch();
   const t = await snapshotCurrentToken(feed, homeRef(user, home), ctx.state);
-  return encodeToken({ b: feed.id, t, e: await ctx.state.epoch() });
+  // A token computed across a store restart would name a state the new epoch never had.
+  if (await epochMoved(ctx, epoch))
+    throw new StateUnavailableError('the state store changed its epoch during the request');
+  return encodeToken({ b: feed.id, t, e: epoch });
 }
 
 /** Collections changed and ids removed since a cursor (undefined = initial sync), and the new token. */
@@ -107,6 +112,8 @@ export async function homeChanges(
   if (cursor && (cursor.b !== feed.id || cursor.e !== epoch || cursor.f !== undefined)) throw invalidSyncToken();
   const cs = await snapshotChangesSince(feed, homeRef(user, home), ctx.state, cursor ? cursor.t : null);
   if (cs === 'invalid-token') throw invalidSyncToken();
+  // The cursor belonged to the epoch that just ended: void (clients then resync).
+  if (await epochMoved(ctx, epoch)) throw invalidSyncToken();
   const byId = new Map((await members()).map((m) => [m.info.ref.id, m]));
   return {
     changed: cs.changed.map((c) => byId.get(c.name)).filter((m): m is HomeMember => m !== undefined),
