@@ -52,8 +52,12 @@ export async function startServer(config: Config, runtime: CliRuntime, io: CliIo
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        // Keep-alive connections that finish their request during the drain go idle later: close them
+        // as they do, instead of waiting for the keep-alive timeout.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
         await closed;
+        clearInterval(sweep);
         clearTimeout(force);
         await openState.close();
         await store.close();
