@@ -56,7 +56,9 @@ async function refresh(
     if (changes.length === 0 && snap) return { seq: base, objects };
     const seq = await store.commitSnapshot(key, { baseSeq: base, changes });
     if (seq !== 'conflict') return { seq, objects };
-    // Another caller committed first: its listing may be newer than ours, so re-read and re-list.
+    // Another caller committed first: its listing may be newer than ours, so re-read and re-list,
+    // after a short random pause so replicas racing on one busy collection spread out.
+    if (attempt < attempts) await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
   }
   throw new BackendError('unavailable', `snapshot sync for ${ref.owner}/${ref.home}/${ref.id}: too much contention`);
 }
