@@ -250,7 +250,17 @@ export class LdapConnections {
     }
   }
 
+  /** Paged searches run one at a time: OpenLDAP keeps one paged-results cookie per connection and
+   * answers "paged results cookie is invalid" when a second paged search interleaves with the first. */
+  #pagedQueue: Promise<unknown> = Promise.resolve();
+
   async #paged(spec: SearchSpec, limits: SearchLimits): Promise<LdapEntry[]> {
+    const run = this.#pagedQueue.then(() => this.#pagedNow(spec, limits));
+    this.#pagedQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #pagedNow(spec: SearchSpec, limits: SearchLimits): Promise<LdapEntry[]> {
     return this.use(async (client) => {
       const out: LdapEntry[] = [];
       const pages = client.searchPaginated(spec.base, {

@@ -92,7 +92,6 @@ const MATCHING = 'AND (flags & 4) = 0';
 const OBJECT_COLUMNS = 'o.name, o.etag, o.body, o.content_type, o.last_modified, o.dead_props, o.component_type';
 /** The same without the body (an empty blob), for items whose bodies the core does not need. */
 const HEAD_COLUMNS = "o.name, o.etag, X'' AS body, o.content_type, o.last_modified, o.dead_props, o.component_type";
-const TYPED = '(o.component_type = :comp OR o.component_type IS NULL)';
 
 /**
  * Calendar objects of `component` (or of unknown type) that may match a time range: those with an
