@@ -3,13 +3,13 @@
 // gets 404; an href outside the calendar the report targets gets 403 (the report's scope is that
 // collection, §7.9). The Depth header is ignored (§7.9).
 import type { DavContext } from '../dav/context.ts';
-import { DavError } from '../dav/dav-error.ts';
 import { multistatus, statusResponse } from '../dav/multistatus.ts';
 import { type PropRequest, renderResponses } from '../dav/props/render.ts';
+import { parseMultigetHrefs } from '../dav/reports/multiget-hrefs.ts';
 import type { ReportHandler } from '../dav/reports/registry.ts';
 import type { ObjectResource, Resource } from '../dav/resource.ts';
-import { caldav, dav } from '../dav/xml/names.ts';
-import { childrenNamed, textOf, type XmlElement } from '../dav/xml/tree.ts';
+import { caldav } from '../dav/xml/names.ts';
+import type { XmlElement } from '../dav/xml/tree.ts';
 import { calendarOf } from './calendar-query.ts';
 import { type HrefTarget, objectHrefTarget } from './object-href.ts';
 import { isCalendar, isCalendarObject } from './props.ts';
@@ -28,15 +28,7 @@ export const calendarMultiget: ReportHandler<CalendarMultiget> = {
   name: caldav('calendar-multiget'),
   appliesTo: (r) => isCalendar(r) || isCalendarObject(r),
   parse(ctx: DavContext, body: XmlElement): CalendarMultiget {
-    const hrefs = [...new Set(childrenNamed(body, dav('href')).map((h) => textOf(h).trim()))].filter((h) => h !== '');
-    if (hrefs.length === 0) throw new DavError(400, undefined, 'calendar-multiget needs at least one DAV:href');
-    if (hrefs.length > ctx.limits.maxMultigetHrefs) {
-      throw new DavError(
-        403,
-        dav('number-of-matches-within-limits'),
-        `at most ${ctx.limits.maxMultigetHrefs} hrefs per multiget`,
-      );
-    }
+    const hrefs = parseMultigetHrefs(ctx, body, 'calendar-multiget');
     return { props: reportPropRequest(body), hrefs };
   },
   async run(ctx: DavContext, target: Resource, q: CalendarMultiget) {

@@ -5,10 +5,11 @@ import type { DavContext } from '../dav/context.ts';
 import { DavError } from '../dav/dav-error.ts';
 import { multistatus, statusResponse } from '../dav/multistatus.ts';
 import { type PropRequest, renderResponses } from '../dav/props/render.ts';
+import { parseMultigetHrefs } from '../dav/reports/multiget-hrefs.ts';
 import type { ReportHandler } from '../dav/reports/registry.ts';
 import type { ObjectResource, Resource } from '../dav/resource.ts';
 import { carddav, dav } from '../dav/xml/names.ts';
-import { childrenNamed, textOf, type XmlElement } from '../dav/xml/tree.ts';
+import type { XmlElement } from '../dav/xml/tree.ts';
 import { memberName } from './member-href.ts';
 import { reportPropRequest } from './report-props.ts';
 import { isAddressbook, isAddressObject } from './resource-kind.ts';
@@ -30,15 +31,7 @@ export const addressbookMultiget: ReportHandler<MultigetQuery> = {
   name: carddav('addressbook-multiget'),
   appliesTo: (r) => isAddressbook(r) || isAddressObject(r),
   parse(ctx: DavContext, body: XmlElement): MultigetQuery {
-    const hrefs = [...new Set(childrenNamed(body, dav('href')).map((h) => textOf(h).trim()))];
-    if (hrefs.length === 0) throw new DavError(400, undefined, 'addressbook-multiget needs at least one DAV:href');
-    if (hrefs.length > ctx.limits.maxMultigetHrefs) {
-      throw new DavError(
-        403,
-        dav('number-of-matches-within-limits'),
-        `at most ${ctx.limits.maxMultigetHrefs} hrefs per multiget`,
-      );
-    }
+    const hrefs = parseMultigetHrefs(ctx, body, 'addressbook-multiget');
     return { props: reportPropRequest(body), hrefs };
   },
   async run(ctx: DavContext, target: Resource, q: MultigetQuery) {
