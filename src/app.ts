@@ -59,7 +59,7 @@ export interface AppDeps {
 export const DEFAULT_LIMITS: Limits = {
   maxResourceSize: 5 * 1024 * 1024,
   maxBodySize: 20 * 1024 * 1024,
-  maxMultigetHrefs: 1000,
+  maxMultigetHrefs: 50_000,
 };
 
 export function buildServices(deps: AppDeps): DavServices {

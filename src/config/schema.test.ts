@@ -9,7 +9,7 @@ describe('config schema', () => {
       server: { host: '127.0.0.1', port: 8008, publicPrefix: '/dav', trustProxy: false },
       storage: { kind: 'sqlite', dataDir: './data', file: 'davgate.sqlite', changeFeed: 'native' },
       state: { kind: 'memory', logMaxEntries: 10_000, logMaxAgeSeconds: 30 * 24 * 3600 },
-      limits: { maxResourceSize: 5 * 1024 * 1024, maxBodySize: 16 * 1024 * 1024, maxMultigetHrefs: 1000 },
+      limits: { maxResourceSize: 5 * 1024 * 1024, maxBodySize: 16 * 1024 * 1024, maxMultigetHrefs: 50_000 },
       auth: { realm: 'davgate', cacheSeconds: 300, backend: 'local' },
       logging: { level: 'info' },
       quirks: {

@@ -264,7 +264,7 @@ const limits = z
     /** Largest request body of any kind (413 beyond). */
     maxBodySize: byteSize.default(16 * MiB),
     /** Most hrefs accepted in one calendar-multiget / addressbook-multiget. */
-    maxMultigetHrefs: z.number().int().positive().default(1000),
+    maxMultigetHrefs: z.number().int().positive().default(50_000),
   })
   .refine((l) => l.maxBodySize >= l.maxResourceSize, {
     message: 'maxBodySize must be at least maxResourceSize',
