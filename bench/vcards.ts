@@ -2,6 +2,7 @@
 // non-ASCII letters), 1–3 e-mails and phones, postal addresses, organisations and titles, notes with
 // escaped characters, birthdays, categories, and for a fifth of the cards a ~5 KB base64 JPEG PHOTO,
 // folded at 75 octets the way Apple Contacts and DAVx5 write it. Same seed, same bytes.
+import { fold } from '../src/lib/vcard-write.ts';
 
 /** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
 export function prng(seed: number): () => number {
@@ -59,24 +60,6 @@ const NOTES = [
   'Landlord. Rent due on the 1st\\; maintenance requests via e-mail only.',
 ];
 const CATEGORIES = 'Work|Friends|Family|VIP|Clients|Suppliers|Sports club'.split('|');
-
-/** Folds a content line at 75 octets (RFC 6350 §3.2) without splitting a UTF-8 sequence. */
-export function fold(line: string): string {
-  const bytes = Buffer.from(line, 'utf8');
-  if (bytes.length <= 75) return line;
-  const parts: string[] = [];
-  let start = 0;
-  let limit = 75;
-  while (start < bytes.length) {
-    let end = Math.min(start + limit, bytes.length);
-    // Back off to a character boundary (continuation bytes are 10xxxxxx).
-    while (end < bytes.length && (bytes[end] & 0xc0) === 0x80) end--;
-    parts.push(bytes.subarray(start, end).toString('utf8'));
-    start = end;
-    limit = 74; // continuation lines start with a space
-  }
-  return parts.join('\r\n ');
-}
 
 function pick<T>(rnd: () => number, list: readonly T[]): T {
   return list[Math.floor(rnd() * list.length)];

@@ -36,25 +36,23 @@ export function contentLine(name: string, params: Params, value: string, group?:
   return `${line}:${value}`;
 }
 
-/** Folds a line at 75 octets (RFC 6350 §3.2), continuation lines starting with one space. */
+/**
+ * Folds a content line at 75 octets (RFC 5545 §3.1, RFC 6350 §3.2) without splitting a UTF-8 sequence;
+ * continuation lines start with one space, which counts toward their 75.
+ */
 export function fold(line: string): string {
-  if (Buffer.byteLength(line, 'utf8') <= 75) return line;
+  const bytes = Buffer.from(line, 'utf8');
+  if (bytes.length <= 75) return line;
   const parts: string[] = [];
-  let current = '';
-  let bytes = 0;
+  let start = 0;
   let limit = 75;
-  for (const ch of line) {
-    const n = Buffer.byteLength(ch, 'utf8');
-    if (bytes + n > limit) {
-      parts.push(current);
-      current = '';
-      bytes = 0;
-      limit = 74; // the leading space of a continuation counts
-    }
-    current += ch;
-    bytes += n;
+  while (start < bytes.length) {
+    let end = Math.min(start + limit, bytes.length);
+    while (end < bytes.length && (bytes[end] & 0xc0) === 0x80) end--; // back off to a character boundary
+    parts.push(bytes.subarray(start, end).toString('utf8'));
+    start = end;
+    limit = 74;
   }
-  parts.push(current);
   return parts.join('\r\n ');
 }
 

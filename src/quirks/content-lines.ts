@@ -1,6 +1,9 @@
 // Small helpers for profile payload hooks: iCalendar (RFC 5545 §3.1) and vCard (RFC 6350 §3.2) text
 // as unfolded content lines. A hook that changes nothing must return the text it got (byte-identical),
 // so the core keeps the ETag; `editLines` guarantees that.
+import { fold } from '../lib/vcard-write.ts';
+
+export { fold };
 
 /** Unfolds content lines (CRLF, LF or CR line ends; continuation lines start with space or tab). */
 export function unfold(text: string): string[] {
@@ -10,23 +13,6 @@ export function unfold(text: string): string[] {
     .split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   return lines;
-}
-
-/** Folds one line at 75 octets (RFC 5545 §3.1) without splitting a UTF-8 sequence. */
-export function fold(line: string): string {
-  const bytes = Buffer.from(line, 'utf8');
-  if (bytes.length <= 75) return line;
-  const parts: string[] = [];
-  let start = 0;
-  let limit = 75;
-  while (start < bytes.length) {
-    let end = Math.min(start + limit, bytes.length);
-    while (end < bytes.length && (bytes[end] & 0xc0) === 0x80) end--;
-    parts.push(bytes.subarray(start, end).toString('utf8'));
-    start = end;
-    limit = 74; // continuation lines carry a leading space
-  }
-  return parts.join('\r\n ');
 }
 
 /** Joins content lines with CRLF, folding long ones. */
