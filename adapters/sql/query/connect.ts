@@ -1,0 +1,146 @@
+// Opens the typed query layer (Kysely) on one of the three databases the SQL adapter supports: SQLite
+// through node:sqlite, PostgreSQL through pg, MySQL/MariaDB through mysql2. Network databases get a
+// bounded pool with connect and statement time-outs, so an outage fails fast (→ 503) instead of hanging.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { Kysely, MysqlDialect, PostgresDialect, sql } from 'kysely';
+import { createPool } from 'mysql2';
+import pg from 'pg';
+import { NodeSqliteDialect } from './sqlite-dialect.ts';
+
+export type SqlDialectName = 'sqlite' | 'postgres' | 'mysql';
+
+export interface PoolOptions {
+  /** Most connections open at once. Default 10. */
+  max?: number;
+  /** How long to wait for a connection (pool or network) before failing. Default 5000 ms. */
+  connectTimeoutMs?: number;
+  /** Longest a single statement may run before the server cancels it. Default 15000 ms. */
+  statementTimeoutMs?: number;
+  /** Idle connections are closed after this long. Default 30000 ms. */
+  idleTimeoutMs?: number;
+}
+
+export interface NetworkDbOptions {
+  host: string;
+  port: number;
+  user: string;
+  password?: string;
+  database: string;
+  pool?: PoolOptions;
+}
+
+export type SqlConnectionOptions =
+  | { dialect: 'sqlite'; file: string; busyTimeoutMs?: number }
+  | ({ dialect: 'postgres' } & NetworkDbOptions)
+  | ({ dialect: 'mysql' } & NetworkDbOptions);
+
+/** Rows are loosely typed at this layer; each schema profile declares the tables it reads. */
+// biome-ignore lint/suspicious/noExplicitAny: the schema is chosen at run time by the profile
+export type AnyDb = Kysely<any>;
+
+export interface SqlConnection {
+  readonly dialect: SqlDialectName;
+  readonly db: AnyDb;
+  /** The raw node:sqlite handle when dialect is 'sqlite' (pragmas, the synchronous fast paths). */
+  readonly sqlite?: DatabaseSync;
+  close(): Promise<void>;
+}
+
+/** Opens a connection (pool) and checks that the database answers. */
+export async function openSqlConnection(opts: SqlConnectionOptions): Promise<SqlConnection> {
+  if (opts.dialect === 'sqlite') return openSqlite(opts.file, opts.busyTimeoutMs ?? 5000);
+  const conn = opts.dialect === 'postgres' ? openPostgres(opts) : openMysql(opts);
+  try {
+    await sql`SELECT 1`.execute(conn.db);
+  } catch (err) {
+    await conn.close().catch(() => {});
+    throw err;
+  }
+  return conn;
+}
+
+function openSqlite(file: string, busyTimeoutMs: number): SqlConnection {
+  if (file !== ':memory:' && !file.startsWith('file:')) mkdirSync(dirname(file), { recursive: true });
+  const raw = new DatabaseSync(file, { enableForeignKeyConstraints: true });
+  raw.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+  raw.exec('PRAGMA journal_mode = WAL');
+  raw.exec('PRAGMA synchronous = NORMAL');
+  const db: AnyDb = new Kysely({ dialect: new NodeSqliteDialect(raw) });
+  return {
+    dialect: 'sqlite',
+    db,
+    sqlite: raw,
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+function poolDefaults(p: PoolOptions | undefined): Required<PoolOptions> {
+  return {
+    max: p?.max ?? 10,
+    connectTimeoutMs: p?.connectTimeoutMs ?? 5000,
+    statementTimeoutMs: p?.statementTimeoutMs ?? 15000,
+    idleTimeoutMs: p?.idleTimeoutMs ?? 30000,
+  };
+}
+
+function openPostgres(o: NetworkDbOptions): SqlConnection {
+  const p = poolDefaults(o.pool);
+  const pool = new pg.Pool({
+    host: o.host,
+    port: o.port,
+    user: o.user,
+    password: o.password,
+    database: o.database,
+    max: p.max,
+    connectionTimeoutMillis: p.connectTimeoutMs,
+    idleTimeoutMillis: p.idleTimeoutMs,
+    statement_timeout: p.statementTimeoutMs,
+    application_name: 'davgate',
+  });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const db: AnyDb = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  return {
+    dialect: 'postgres',
+    db,
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+function openMysql(o: NetworkDbOptions): SqlConnection {
+  const p = poolDefaults(o.pool);
+  const pool = createPool({
+    host: o.host,
+    port: o.port,
+    user: o.user,
+    password: o.password,
+    database: o.database,
+    connectionLimit: p.max,
+    connectTimeout: p.connectTimeoutMs,
+    idleTimeout: p.idleTimeoutMs,
+    charset: 'utf8mb4_bin',
+    timezone: 'Z',
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    multipleStatements: false,
+  });
+  // Per-session statement time-out (MariaDB: max_statement_time in seconds).
+  pool.on('connection', (c) => {
+    c.query(`SET SESSION max_statement_time = ${p.statementTimeoutMs / 1000}`, () => {});
+  });
+  const db: AnyDb = new Kysely({ dialect: new MysqlDialect({ pool }) });
+  return {
+    dialect: 'mysql',
+    db,
+    async close() {
+      await db.destroy();
+    },
+  };
+}
