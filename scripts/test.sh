@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite, as CI does (.ci/run): Node 24, dependencies, the Debian tools the
-# integration tests drive (litmus, vdirsyncer, python3-caldav, redis-server, redis-sentinel, slapd), Biome, the type check,
+# integration tests drive (litmus, vdirsyncer, python3-caldav, redis-server, redis-sentinel, slapd,
+# postgresql, mariadb-server), Biome, the type check,
 # the import-boundary check, then node's test runner over every *.test.ts (its summary ends the output).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,7 +21,7 @@ else
 fi
 
 step "Debian packages"
-packages=(litmus vdirsyncer python3-caldav redis-server redis-sentinel slapd ldap-utils)
+packages=(litmus vdirsyncer python3-caldav redis-server redis-sentinel slapd ldap-utils postgresql mariadb-server)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
