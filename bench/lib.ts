@@ -143,30 +143,34 @@ export function runUserAdd(root: string, dataDir: string, configFile: string): v
   );
 }
 
+/**
+ * How the server is started: `start` = `scripts/start.sh serve …` of the server checkout, as an operator
+ * starts it (stripped JavaScript from dist/, the V8 flags it sets; it execs node, so the pid is the
+ * server's); `src` = `node src/main.ts serve …` with no flags (the TypeScript sources, Node's defaults).
+ */
+export type Entry = 'start' | 'src';
+
 export async function startServer(
   root: string,
   dataDir: string,
   configFile: string,
   cpuProfDir: string | undefined,
+  entry: Entry = 'start',
 ): Promise<Server> {
   const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
-  const child = spawn(
-    node(),
-    [
-      ...nodeArgs,
-      join(root, 'src/main.ts'),
-      'serve',
-      '--config',
-      configFile,
-      '--data-dir',
-      dataDir,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const serveArgs = ['serve', '--config', configFile, '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0'];
+  const child =
+    entry === 'start'
+      ? spawn('bash', [join(root, 'scripts/start.sh'), ...serveArgs.slice(1)], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          // This node first on PATH (start.sh uses the first recent enough one); --cpu-prof via NODE_OPTIONS.
+          env: {
+            ...process.env,
+            PATH: `${dirname(node())}:${process.env.PATH ?? ''}`,
+            NODE_OPTIONS: [process.env.NODE_OPTIONS ?? '', ...nodeArgs].join(' ').trim(),
+          },
+        })
+      : spawn(node(), [...nodeArgs, join(root, 'src/main.ts'), ...serveArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (d: string) => {

@@ -6,6 +6,7 @@
 //   node bench/run.ts [--cards 3500] [--puts 1000] [--sync-runs 9] [--resync-runs 200]
 //                     [--wrk-seconds 10] [--wrk-threads nproc-1] [--out bench/results/latest.json]
 //                     [--only sync,resync,ctag,get,put] [--cpu-prof DIR] [--keep] [--server-root DIR]
+//                     [--entry start|src]
 //
 // --only picks workloads after the load (e.g. `--only get --cpu-prof /tmp/prof` to profile GET alone);
 // --cpu-prof runs the server under `node --cpu-prof` (inspect with `node bench/profile-top.ts FILE`).
@@ -17,6 +18,7 @@ import { parseArgs } from 'node:util';
 import {
   clockTicks,
   deciles,
+  type Entry,
   expectStatus,
   initialSync,
   keepAliveAgent,
@@ -64,6 +66,8 @@ const { values: args } = parseArgs({
     // The checkout whose src/main.ts is benchmarked (default: this one), e.g. an export of a commit
     // made with `git archive` while the working tree is being edited.
     'server-root': { type: 'string', default: ROOT },
+    // start: scripts/start.sh as an operator runs it (stripped JS, its V8 flags); src: node src/main.ts.
+    entry: { type: 'string', default: 'start' },
   },
   strict: true,
 });
@@ -84,6 +88,8 @@ const WRK_THREADS = positiveInt('wrk-threads');
 const WRK_CONNECTIONS = positiveInt('wrk-connections');
 const MULTIGET_BATCH = 100;
 const SERVER_ROOT = resolve(args['server-root']);
+if (args.entry !== 'start' && args.entry !== 'src') throw new Error('--entry must be start or src');
+const ENTRY: Entry = args.entry;
 const PHASES = new Set(args.only.split(',').map((p) => p.trim()));
 for (const p of PHASES) {
   if (!['sync', 'resync', 'ctag', 'get', 'put'].includes(p)) throw new Error(`--only: unknown workload ${p}`);
@@ -126,7 +132,7 @@ async function main(): Promise<void> {
   const rssByPhase: Record<string, { vmHWM_MB: number; vmRSS_MB: number }> = {};
   try {
     runUserAdd(SERVER_ROOT, dataDir, configFile);
-    server = await startServer(SERVER_ROOT, dataDir, configFile, args['cpu-prof']);
+    server = await startServer(SERVER_ROOT, dataDir, configFile, args['cpu-prof'], ENTRY);
     const srv = server;
     const target = srv.target;
     const book = `${srv.prefix}/addressbooks/${USER}/contacts/`;
@@ -262,6 +268,8 @@ async function main(): Promise<void> {
       },
       server: {
         exitCode,
+        entry: ENTRY === 'start' ? 'scripts/start.sh serve' : 'node src/main.ts serve',
+        nodeOptions: process.env.NODE_OPTIONS ?? '',
         storage: 'sqlite',
         state: 'memory',
         logging: 'warn',
