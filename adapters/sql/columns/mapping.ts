@@ -1,0 +1,163 @@
+// The declarative mapping of the `columns` profile (issue 5): which table and columns of a legacy
+// table-per-entity schema hold which iCalendar (RFC 5545) event properties. Validated with zod at
+// start-up; every error names the offending key (e.g. `recurrence.types.weekly: Required`).
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const ident = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a plain SQL identifier');
+
+/** A scalar stored in a column, as the legacy schema writes it (enum maps may use numbers or strings). */
+const scalar = z.union([z.string(), z.number()]);
+
+const codec = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), column: ident }).strict(),
+  z.object({ type: z.literal('integer'), column: ident }).strict(),
+  z.object({ type: z.literal('boolean'), column: ident }).strict(),
+  z
+    .object({
+      type: z.literal('enum'),
+      column: ident,
+      /** iCalendar value → stored value; a value outside the map is refused, never guessed. */
+      map: z.record(z.string(), scalar),
+    })
+    .strict(),
+]);
+
+const PROPERTY_FIELDS = ['SUMMARY', 'DESCRIPTION', 'LOCATION', 'CLASS', 'STATUS', 'PRIORITY', 'TRANSP', 'URL'] as const;
+
+const decomposed = z
+  .object({
+    kind: z.literal('decomposed'),
+    type: ident,
+    interval: ident,
+    /** Weekday bitmask column (weekly rules only). */
+    weekdays: ident.optional(),
+    until: ident.optional(),
+    count: ident.optional(),
+    /** Stored value of each frequency the schema knows; `none` is the value of a non-recurring row. */
+    types: z
+      .object({
+        none: scalar,
+        daily: scalar.optional(),
+        weekly: scalar.optional(),
+        monthly: scalar.optional(),
+        yearly: scalar.optional(),
+      })
+      .strict(),
+    /** Bit value per weekday; default SU=1, MO=2, TU=4, WE=8, TH=16, FR=32, SA=64. */
+    weekdayBits: z.record(z.enum(['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA']), z.number().int().positive()).optional(),
+  })
+  .strict();
+
+const rruleText = z.object({ kind: z.literal('rrule'), column: ident }).strict();
+
+const scope = z
+  .object({
+    /** Column holding the owner (principal name) of the row. */
+    owner: ident,
+    /** One calendar per owner with this id (the schema has no calendar column). */
+    calendar: z
+      .object({ id: z.string().regex(/^[A-Za-z0-9._-]+$/), displayName: z.string().optional() })
+      .strict()
+      .optional(),
+    /** Or: a calendar column on the entity, with the calendars table it references. */
+    calendarColumn: ident.optional(),
+    calendarsTable: z
+      .object({ table: ident, key: ident, owner: ident, displayName: ident.optional() })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((s) => (s.calendar ? !s.calendarColumn : !!s.calendarColumn && !!s.calendarsTable), {
+    message: 'declare either `calendar` (one per owner) or `calendarColumn` with `calendarsTable`',
+  });
+
+export const columnsMappingSchema = z
+  .object({
+    component: z.literal('VEVENT').default('VEVENT'),
+    table: ident,
+    key: z.object({ column: ident, generated: z.boolean().default(true) }).strict(),
+    scope,
+    href: z.discriminatedUnion('strategy', [
+      z.object({ strategy: z.literal('key') }).strict(),
+      z.object({ strategy: z.literal('column'), column: ident }).strict(),
+    ]),
+    uid: z.object({ column: ident }).strict(),
+    /** Counter incremented on every write (optimistic locking: UPDATE … WHERE version = ?). */
+    version: z.object({ column: ident }).strict().optional(),
+    /** Last-modified time, in the schema's time representation (naive local datetime). */
+    modified: z.object({ column: ident }).strict().optional(),
+    softDelete: z
+      .object({ column: ident, deleted: scalar.default(1), live: scalar.default(0) })
+      .strict()
+      .optional(),
+    /** How datetimes are stored: naive wall-clock time in `zone` (or in a per-row zone column), or UTC. */
+    time: z
+      .object({
+        zone: z.string().refine(validZone, 'not an IANA time zone'),
+        zoneColumn: ident.optional(),
+      })
+      .strict(),
+    start: z.object({ column: ident }).strict(),
+    end: z.object({ column: ident }).strict(),
+    allDay: z.object({ column: ident }).strict().optional(),
+    fields: z.record(z.enum(PROPERTY_FIELDS), codec).default({}).describe('iCalendar property → column codec'),
+    recurrence: z.discriminatedUnion('kind', [decomposed, rruleText]).optional(),
+    attendees: z
+      .object({
+        table: ident,
+        parent: ident,
+        email: ident,
+        name: ident.optional(),
+        partstat: z
+          .object({ column: ident, map: z.record(z.string(), scalar) })
+          .strict()
+          .optional(),
+        role: z
+          .object({ column: ident, map: z.record(z.string(), scalar) })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
+    exdates: z.object({ table: ident, parent: ident, column: ident }).strict().optional(),
+    /** Where unmapped properties and components (X-props, VALARM) live: a column, else davgate's side table. */
+    extras: z.object({ column: ident }).strict().optional(),
+    /** Change feed: `triggers` reads davgate_changes (see `davgate sql install-triggers`); `snapshot` diffs listings. */
+    changes: z.enum(['auto', 'triggers', 'snapshot']).default('auto'),
+  })
+  .strict();
+
+export type ColumnsMapping = z.output<typeof columnsMappingSchema>;
+export type FieldCodec = z.output<typeof codec>;
+export type DecomposedRecurrence = z.output<typeof decomposed>;
+
+function validZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Thrown for an invalid mapping; the message lists each problem as `key.path: reason`. */
+export class MappingError extends Error {}
+
+/** Parses and validates a mapping given as YAML text or as an already-parsed object. */
+export function parseColumnsMapping(input: string | unknown): ColumnsMapping {
+  let raw: unknown = input;
+  if (typeof input === 'string') {
+    try {
+      raw = parseYaml(input);
+    } catch (e) {
+      throw new MappingError(`mapping: not valid YAML: ${(e as Error).message}`);
+    }
+  }
+  const res = columnsMappingSchema.safeParse(raw);
+  if (!res.success) {
+    const lines = res.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+    throw new MappingError(`invalid columns mapping:\n  ${lines.join('\n  ')}`);
+  }
+  return res.data;
+}
