@@ -9,6 +9,7 @@ import { stripStandardTimezones } from './calendar-data.ts';
 import { parseMkcalendarBody } from './mkcalendar.ts';
 import { caldavProperties, omitsStandardTimezones } from './props.ts';
 import { caldavReports } from './reports.ts';
+import { schedulingProperties } from './scheduling.ts';
 import { calendarObjectValidator, checkCalendarContentType, noUidConflict } from './validate.ts';
 
 export interface ProtocolModule {
@@ -35,7 +36,7 @@ async function representCalendarObject(
 }
 
 export const caldavModule: ProtocolModule = {
-  properties: caldavProperties,
+  properties: [...caldavProperties, ...schedulingProperties],
   reports: caldavReports,
   validate: calendarObjectValidator,
   parseMkcalendar: parseMkcalendarBody,

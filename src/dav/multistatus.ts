@@ -59,6 +59,8 @@ export function hrefOf(hrefs: Hrefs, res: Resource): string {
       return hrefs.principals();
     case 'principal':
       return hrefs.principal(res.user);
+    case 'schedule-box':
+      return hrefs.scheduleBox(res.user, res.box);
     case 'home-root':
       return `${hrefs.prefix}/${res.home}/`;
     case 'home':

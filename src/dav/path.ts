@@ -5,10 +5,14 @@ export type DavPath =
   | { type: 'root' }
   | { type: 'principals' }
   | { type: 'principal'; user: string }
+  /** RFC 6638 §2.2/§2.1 scheduling Inbox and Outbox of a principal (below it, so no calendar id can collide). */
+  | { type: 'schedule-box'; box: ScheduleBox; user: string }
   | { type: 'home-root'; home: HomeKind }
   | { type: 'home'; home: HomeKind; user: string }
   /** Below a home: one or more segments; which prefix is a collection is resolved against the backend. */
   | { type: 'below-home'; home: HomeKind; user: string; segments: string[] };
+
+export type ScheduleBox = 'inbox' | 'outbox';
 
 const HOMES: Record<string, HomeKind> = { calendars: 'calendars', addressbooks: 'addressbooks' };
 
@@ -41,6 +45,8 @@ export function parseDavPath(pathname: string, prefix: string): DavPath | undefi
   const [first, user, ...more] = segs;
   if (first === 'principals') {
     if (!user) return { type: 'principals' };
+    if (more.length === 1 && (more[0] === 'inbox' || more[0] === 'outbox'))
+      return { type: 'schedule-box', box: more[0], user };
     if (more.length) return undefined;
     return { type: 'principal', user };
   }
@@ -69,6 +75,9 @@ export class Hrefs {
   }
   principal(user: string): string {
     return `${this.prefix}/principals/${enc(user)}/`;
+  }
+  scheduleBox(user: string, box: ScheduleBox): string {
+    return `${this.principal(user)}${box}/`;
   }
   home(home: HomeKind, user: string): string {
     return `${this.prefix}/${home}/${enc(user)}/`;

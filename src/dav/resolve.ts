@@ -24,6 +24,7 @@ export async function resolvePath(ctx: DavContext, path: DavPath): Promise<Resol
     case 'home-root':
       return path;
     case 'principal':
+    case 'schedule-box':
       if (path.user !== ctx.user || !(await ctx.users.exists(path.user))) throw notFound();
       return path;
     case 'home':

@@ -1,11 +1,14 @@
 // Typed resources a request can address, after the path has been resolved against the backend.
 import type { Backend } from '../backend/port.ts';
 import type { CollectionInfo, HomeKind, ObjectRef, StoredObject } from '../backend/types.ts';
+import type { ScheduleBox } from './path.ts';
 
 export type Resource =
   | { type: 'root' }
   | { type: 'principals' }
   | { type: 'principal'; user: string }
+  /** RFC 6638 scheduling Inbox/Outbox: empty collections (the gateway delivers no scheduling messages). */
+  | { type: 'schedule-box'; box: ScheduleBox; user: string }
   | { type: 'home-root'; home: HomeKind }
   | { type: 'home'; home: HomeKind; user: string }
   | { type: 'collection'; info: CollectionInfo; backend: Backend }

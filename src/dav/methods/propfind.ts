@@ -37,6 +37,11 @@ export async function childrenOf(ctx: DavContext, res: Resource): Promise<Resour
     case 'home-root':
       return [{ type: 'home', home: res.home, user: ctx.user }];
     case 'principal':
+      return [
+        { type: 'schedule-box', box: 'inbox', user: res.user },
+        { type: 'schedule-box', box: 'outbox', user: res.user },
+      ];
+    case 'schedule-box':
     case 'object':
       return [];
     case 'home': {

@@ -12,6 +12,7 @@ const href = (h: string): XmlNode => el(dav('href'), [h]);
 function ownerOf(res: Resource): string | undefined {
   switch (res.type) {
     case 'principal':
+    case 'schedule-box':
     case 'home':
       return res.user;
     case 'collection':

@@ -12,6 +12,7 @@ function resourcetype(_ctx: DavContext, res: Resource): XmlNode[] {
   if (res.type === 'object') return [];
   const out: XmlNode[] = [el(dav('collection'))];
   if (res.type === 'principal') out.push(el(dav('principal')));
+  if (res.type === 'schedule-box') out.push(el(caldav(res.box === 'inbox' ? 'schedule-inbox' : 'schedule-outbox')));
   if (res.type === 'collection') {
     if (res.info.kind === 'calendar') out.push(el(caldav('calendar')));
     if (res.info.kind === 'addressbook') out.push(el(carddav('addressbook')));

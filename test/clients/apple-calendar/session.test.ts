@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { appleIcal, caldav, calserver, dav } from '../../../src/dav/xml/names.ts';
 import { hrefsIn, textOf } from '../../support/xml-assert.ts';
+import { assertAppleSchedulingPrincipal } from '../support/apple-principal.ts';
 import { resourceTypes, supportedReports, thunderbirdWritable } from '../support/client-parsers.ts';
 import { event } from '../support/data.ts';
 import { fixture, found, multistatus, responseFor, startSession } from '../support/session.ts';
@@ -57,11 +58,9 @@ describe('macOS Calendar: discovery', () => {
       assert.deepEqual(hrefsIn(found(principal, dav('principal-URL'))), ['/dav/principals/alice/']);
       assert.equal(textOf(found(principal, dav('displayname'))), 'Alice Example');
       assert.ok(![...principal.props.values()].some((x) => x.status === 404), 'Brief: t drops unknown properties');
-      assert.equal(
-        principal.props.has(caldav('schedule-inbox-URL')),
-        false,
-        'no scheduling is served, so none advertised',
-      );
+      // schedule-inbox-URL, schedule-outbox-URL and CS:email-address-set come back 200 with values,
+      // and the boxes they name answer PROPFIND (Q06, RFC 6638 §2.1/§2.2).
+      await assertAppleSchedulingPrincipal(s, principal, { ...APPLE, Brief: 't', Prefer: prefer });
 
       const opt = await s.send('OPTIONS', '/dav/principals/alice/');
       assert.equal(opt.status, 200);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { caldav, carddav, dav } from '../../../src/dav/xml/names.ts';
 import { elements, hrefsIn, textOf } from '../../support/xml-assert.ts';
+import { assertAppleSchedulingPrincipal } from '../support/apple-principal.ts';
 import { card, event } from '../support/data.ts';
 import { fixture, found, multistatus, responseFor, startSession } from '../support/session.ts';
 
@@ -36,9 +37,10 @@ describe('iOS 18: discovery as captured', () => {
     const p = multistatus(
       await s.send('PROPFIND', '/dav/principals/alice/', { body: big, headers: { Depth: '0', ...MINIMAL } }),
     );
-    assert.deepEqual(hrefsIn(found(responseFor(p, '/dav/principals/alice/'), caldav('calendar-home-set'))), [
-      '/dav/calendars/alice/',
-    ]);
+    const principal = responseFor(p, '/dav/principals/alice/');
+    assert.deepEqual(hrefsIn(found(principal, caldav('calendar-home-set'))), ['/dav/calendars/alice/']);
+    assert.ok(![...principal.props.values()].some((x) => x.status === 404), 'Brief: t, nothing unknown left but 404s');
+    await assertAppleSchedulingPrincipal(s, principal, { ...IOS, ...MINIMAL });
     const home = multistatus(
       await s.send('PROPFIND', '/dav/calendars/alice/', {
         body: fixture('apple-calendaragent-03-home-depth1-propfind.xml'),
