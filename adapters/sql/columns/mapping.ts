@@ -45,7 +45,9 @@ const decomposed = z
       })
       .strict(),
     /** Bit value per weekday; default SU=1, MO=2, TU=4, WE=8, TH=16, FR=32, SA=64. */
-    weekdayBits: z.record(z.enum(['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA']), z.number().int().positive()).optional(),
+    weekdayBits: z
+      .partialRecord(z.enum(['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA']), z.number().int().positive())
+      .optional(),
   })
   .strict();
 
@@ -101,7 +103,7 @@ export const columnsMappingSchema = z
     start: z.object({ column: ident }).strict(),
     end: z.object({ column: ident }).strict(),
     allDay: z.object({ column: ident }).strict().optional(),
-    fields: z.record(z.enum(PROPERTY_FIELDS), codec).default({}).describe('iCalendar property → column codec'),
+    fields: z.partialRecord(z.enum(PROPERTY_FIELDS), codec).default({}).describe('iCalendar property → column codec'),
     recurrence: z.discriminatedUnion('kind', [decomposed, rruleText]).optional(),
     attendees: z
       .object({
