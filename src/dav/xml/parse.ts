@@ -2,6 +2,7 @@
 // entities and character references, bounded depth. Namespaces are resolved to Clark names.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { DavError } from '../dav-error.ts';
+import { parseSimpleXml } from './fast-parse.ts';
 import { type ClarkName, clark } from './names.ts';
 import type { XmlElement, XmlNode } from './tree.ts';
 
@@ -81,6 +82,13 @@ function convert(raw: RawNode, parentScope: Map<string, string>, depth: number):
 
 /** Parses an XML request body. Throws DavError(400) for anything malformed or unsafe. */
 export function parseXml(body: string): XmlElement {
+  if (/<!DOCTYPE/i.test(body)) throw new DavError(400, undefined, 'DTDs are not accepted');
+  // Plain bodies (nearly all) take the single pass; it hands everything it is unsure of to the full path.
+  return parseSimpleXml(body) ?? parseXmlFully(body);
+}
+
+/** The full path: fast-xml-parser's validator and parser (what parseXml does for any unusual body). */
+export function parseXmlFully(body: string): XmlElement {
   if (/<!DOCTYPE/i.test(body)) throw new DavError(400, undefined, 'DTDs are not accepted');
   const valid = XMLValidator.validate(body);
   if (valid !== true) throw new DavError(400, undefined, `malformed XML: ${valid.err.msg}`);
