@@ -187,7 +187,9 @@ export class MemoryBackend implements Backend {
       const incomplete = !ti || (ti.completeUntil !== undefined && (qe === undefined || ti.completeUntil <= qe));
       if (hits.length === 0 && !incomplete) continue;
       items.push(cloneObject(e));
-      if (hits.length > 0 && ti?.exact && e.componentType !== undefined) {
+      // An index cut before the range end (completeUntil) lacks the instances after the cut: its hits
+      // prove a match but its spans are not all of them, so the core evaluates the body.
+      if (hits.length > 0 && ti?.exact && !incomplete && e.componentType !== undefined) {
         if (q.spans) spans[e.name] = structuredClone(hits);
       } else unsure.push(e.name);
     }

@@ -4,6 +4,7 @@ import { DavError } from '../dav/dav-error.ts';
 import { caldav } from '../dav/xml/names.ts';
 import { ICAL, type IcalComponent, parseUtcDateTime, toEpochMs } from './ical.ts';
 import { isRecurringMaster } from './recurrence.ts';
+import { recurExpansion } from './rule-expansion.ts';
 
 /** Earliest explicit DATE/DATE-TIME accepted (the value RFC 4791 §5.2.6 uses as its example). */
 export const MIN_DATE_TIME = '19000101T000000Z';
@@ -52,7 +53,7 @@ function countInstances(master: IcalComponent): number {
   }
   let n = 0;
   try {
-    const expansion = new ICAL.RecurExpansion({ component: master, dtstart });
+    const expansion = recurExpansion(master, dtstart);
     while (n <= MAX_INSTANCES && expansion.next()) n++;
   } catch {
     // ical.js rejects some rules it cannot expand; those are not counted.

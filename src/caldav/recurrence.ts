@@ -5,6 +5,7 @@
 // EXDATE); an instance whose RECURRENCE-ID an override names is replaced by that override. Every walk
 // is bounded by the caller's horizon and by MAX_INSTANCE_ITERATIONS (RFC 4791 §11).
 import { ICAL, type IcalComponent, type IcalTime, type IcalTimezone, isFloating, toEpochMs } from './ical.ts';
+import { type RecurExpansion, recurExpansion } from './rule-expansion.ts';
 
 /** Most instances examined for one master before giving up (callers then treat the walk as cut). */
 export const MAX_INSTANCE_ITERATIONS = 50_000;
@@ -161,9 +162,9 @@ export function walkInstances(
   const earliestShift = Math.min(0, ...ranges.map((r) => r.startMs - r.ridMs));
   const base = ms(dtstart, env);
   const periods = master.hasProperty('rdate') ? rdatePeriods(master, env) : undefined;
-  let expansion: InstanceType<typeof ICAL.RecurExpansion>;
+  let expansion: RecurExpansion;
   try {
-    expansion = new ICAL.RecurExpansion({ component: periodsAsStarts(master), dtstart });
+    expansion = recurExpansion(master, dtstart);
   } catch {
     return { stopped: !!visit(ownInstance(master, env)) };
   }
@@ -264,27 +265,6 @@ function dayGuard(master: IcalComponent, dtstart: IcalTime): ((t: IcalTime) => b
   }
   if (r.freq === 'YEARLY' || r.freq === 'MONTHLY') return (t) => t.day === dtstart.day;
   return undefined;
-}
-
-/**
- * ical.js sorts RDATE values with Time.compare and returns PERIOD values as they are: hand it a view of
- * the master whose RDATE periods are reduced to their starts (the ends are kept by rdatePeriods).
- */
-function periodsAsStarts(master: IcalComponent): IcalComponent {
-  const rdates = master.getAllProperties('rdate');
-  if (!rdates.some((p) => p.getValues().some((v) => v instanceof ICAL.Period))) return master;
-  const starts = rdates.map((p) => ({
-    getValues: () => p.getValues().map((v) => (v instanceof ICAL.Period ? v.start : v)),
-  }));
-  return new Proxy(master, {
-    get(target, key, receiver) {
-      if (key === 'getAllProperties') {
-        return (name?: string) => (name === 'rdate' ? starts : target.getAllProperties(name));
-      }
-      const v = Reflect.get(target, key, receiver);
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
-  });
 }
 
 function shiftedTime(t: IcalTime, deltaMs: number): IcalTime {

@@ -355,7 +355,7 @@ case(
     "yearly BYWEEKNO=20;BYDAY=MO",
     vcal(ev("c9", "DTSTART:20260511T090000Z", "DURATION:PT1H", "RRULE:FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO;COUNT=3")),
     [q("20260101T000000Z", "20300101T000000Z")],
-    note="Known deviation: ical.js 2.2 expands BYWEEKNO wrongly (weekly after DTSTART); the runner marks it todo.",
+    note="ical.js 2.2 expands BYWEEKNO wrongly (weekly after DTSTART); src/caldav/byweekno.ts corrects it.",
 )
 case(
     "monthly-second-monday",
@@ -729,6 +729,71 @@ case(
 )
 
 
+# ---------------------------------------------------------------- BYWEEKNO (RFC 5545 §3.3.10)
+# ical.js 2.2 expands these wrongly; src/caldav/byweekno.ts filters a FREQ=DAILY superset by week number.
+case(
+    "byweekno-negative-last-week",
+    "yearly BYWEEKNO=-1;BYDAY=TH: Thursday of the last ISO week (week 53 in 2026, 52 after)",
+    vcal(ev("k1", "DTSTART:20261231T140000Z", "DURATION:PT1H", "RRULE:FREQ=YEARLY;BYWEEKNO=-1;BYDAY=TH;COUNT=4")),
+    [q("20260101T000000Z", "20310101T000000Z"), q("20271201T000000Z", "20280101T000000Z")],
+)
+case(
+    "byweekno-53",
+    "yearly BYWEEKNO=53;BYDAY=MO only in years with 53 weeks (2020, 2026, then 2032)",
+    vcal(ev("k2", "DTSTART:20201228T080000Z", "DURATION:PT30M", "RRULE:FREQ=YEARLY;BYWEEKNO=53;BYDAY=MO;COUNT=3")),
+    [q("20200101T000000Z", "20310101T000000Z"), q("20210101T000000Z", "20260601T000000Z")],
+)
+case(
+    "byweekno-week1-in-december",
+    "BYWEEKNO=1;BYDAY=MO,FR: week 1's Monday can lie in December of the year before (2029-12-31)",
+    vcal(ev("k3", "DTSTART:20260102T090000Z", "DURATION:PT1H", "RRULE:FREQ=YEARLY;BYWEEKNO=1;BYDAY=MO,FR;UNTIL=20310101T000000Z")),
+    [q("20260101T000000Z", "20310201T000000Z"), q("20291201T000000Z", "20300201T000000Z")],
+)
+case(
+    "byweekno-wkst-su",
+    "BYWEEKNO=2;BYDAY=SU,SA;WKST=SU: weeks start on Sunday (week 1 holds 4 January)",
+    vcal(ev("k4", "DTSTART:20260111T100000Z", "DURATION:PT1H", "RRULE:FREQ=YEARLY;BYWEEKNO=2;BYDAY=SU,SA;WKST=SU;COUNT=6")),
+    [q("20260101T000000Z", "20300101T000000Z")],
+)
+case(
+    "byweekno-wkst-mo-same-rule",
+    "the same rule with WKST=MO selects other dates",
+    vcal(ev("k5", "DTSTART:20260110T100000Z", "DURATION:PT1H", "RRULE:FREQ=YEARLY;BYWEEKNO=2;BYDAY=SU,SA;WKST=MO;COUNT=6")),
+    [q("20260101T000000Z", "20300101T000000Z")],
+)
+case(
+    "byweekno-vienna-dst-interval",
+    "every other year, Sunday of week 13 10:00 Europe/Vienna (the EU switch day in 2026), UNTIL in UTC",
+    vcal(VIENNA, ev("k6", "DTSTART;TZID=Europe/Vienna:20260329T100000", "DTEND;TZID=Europe/Vienna:20260329T110000", "RRULE:FREQ=YEARLY;INTERVAL=2;BYWEEKNO=13;BYDAY=SU;UNTIL=20320101T000000Z")),
+    [q("20260101T000000Z", "20340101T000000Z"), q("20280301T000000Z", "20280501T000000Z")],
+)
+case(
+    "byweekno-several-negative-bymonth",
+    "BYWEEKNO=1,-2;BYDAY=WE;BYMONTH=12: only the December Wednesdays of those weeks",
+    vcal(ev("k7", "DTSTART:20261223T070000Z", "DURATION:PT2H", "RRULE:FREQ=YEARLY;BYWEEKNO=1,-2;BYDAY=WE;BYMONTH=12;COUNT=5")),
+    [q("20260101T000000Z", "20320101T000000Z")],
+)
+case(
+    "byweekno-bysetpos",
+    "BYWEEKNO=10,11;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1: the last workday of week 11",
+    vcal(ev("k8", "DTSTART:20260313T160000Z", "DURATION:PT1H", "RRULE:FREQ=YEARLY;BYWEEKNO=10,11;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=3")),
+    [q("20260101T000000Z", "20300101T000000Z")],
+)
+case(
+    "byweekno-allday",
+    "all-day BYWEEKNO=1;BYDAY=MO: dates, including 2029-12-31 (week 1 of 2030)",
+    vcal(ev("k9", "DTSTART;VALUE=DATE:20270104", "DTEND;VALUE=DATE:20270105", "RRULE:FREQ=YEARLY;BYWEEKNO=1;BYDAY=MO;COUNT=4")),
+    [q("20270101T000000Z", "20310101T000000Z")],
+)
+case(
+    "byweekno-without-byday",
+    "BYWEEKNO=20 without BYDAY recurs on DTSTART's weekday of week 20",
+    vcal(ev("k10", "DTSTART:20260513T120000Z", "DURATION:PT1H", "RRULE:FREQ=YEARLY;BYWEEKNO=20;COUNT=3")),
+    [q("20260101T000000Z", "20290101T000000Z")],
+    source="manual",
+    note="RFC 5545 §3.3.10: what the rule leaves open comes from DTSTART (a Wednesday), as libical does; the oracle (dateutil) returns all seven days of week 20.",
+)
+
 # ---------------------------------------------------------------- manual expectations
 MANUAL = {
     "vienna-weekly-autumn-dst": [[
@@ -790,6 +855,11 @@ MANUAL = {
         ["20260323T090000Z", "20260323T090000Z", "20260323T100000Z"],
         ["20260330T080000Z", "20260330T080000Z", "20260330T090000Z"],
         ["20260406T080000Z", "20260406T080000Z", "20260406T090000Z"],
+    ]],
+    "byweekno-without-byday": [[
+        ["20260513T120000Z", "20260513T120000Z", "20260513T130000Z"],
+        ["20270519T120000Z", "20270519T120000Z", "20270519T130000Z"],
+        ["20280517T120000Z", "20280517T120000Z", "20280517T130000Z"],
     ]],
     "exdate-date-vs-datetime": [[
         ["20260601T080000Z", "20260601T080000Z", "20260601T090000Z"],
