@@ -70,7 +70,7 @@ export function planWrite(m: ColumnsMapping, text: string): WritePlan {
     const t = ICAL.Time.fromData({ ...icalFields(start.naive), isDate: start.allDay });
     if (dur) t.addDuration(dur);
     else if (start.allDay) t.day += 1;
-    t.normalize();
+    t.adjust(0, 0, 0, 0);
     end = { naive: { y: t.year, mo: t.month, d: t.day, h: t.hour, mi: t.minute, s: t.second }, allDay: start.allDay };
   }
   if (end.allDay !== start.allDay) throw new Refusal('DTSTART and DTEND must both be dates or both date-times');
@@ -88,7 +88,7 @@ export function planWrite(m: ColumnsMapping, text: string): WritePlan {
   const rrule = ev.getFirstProperty('rrule');
   Object.assign(
     values,
-    encodeRecurrence(m, rrule ? rrule.getFirstValue().toString() : undefined, {
+    encodeRecurrence(m, rrule?.getFirstValue()?.toString(), {
       start: start.naive,
       allDay: start.allDay,
       zone: m.time.zone,

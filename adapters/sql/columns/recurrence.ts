@@ -50,7 +50,7 @@ function encodeDecomposed(rec: DecomposedRecurrence, rrule: string | undefined, 
   delete parts.BYDAY;
   if (byday) {
     if (freq !== 'weekly' || !rec.weekdays) throw new Refusal(`BYDAY with FREQ=${r.freq} cannot be stored`);
-    const bits = rec.weekdayBits ?? DEFAULT_BITS;
+    const bits: Record<string, number> = rec.weekdayBits ?? DEFAULT_BITS;
     let mask = 0;
     for (const d of byday) {
       if (!/^(SU|MO|TU|WE|TH|FR|SA)$/.test(String(d))) throw new Refusal(`BYDAY=${d} cannot be stored (no ordinals)`);
@@ -121,7 +121,7 @@ export function decodeRecurrence(
   if (count !== null && count !== undefined && Number(count) > 0) parts.push(`COUNT=${Number(count)}`);
   const mask = rec.weekdays ? Number(row[rec.weekdays] ?? 0) : 0;
   if (freq === 'weekly' && mask) {
-    const bits = rec.weekdayBits ?? DEFAULT_BITS;
+    const bits: Record<string, number> = rec.weekdayBits ?? DEFAULT_BITS;
     const days = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'].filter((d) => (mask & (bits[d] ?? 0)) !== 0);
     parts.push(`BYDAY=${days.join(',')}`);
   }

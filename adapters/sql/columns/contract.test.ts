@@ -1,0 +1,33 @@
+// The shared backend contract on the worked example's mapping (test/columns/appointments.yaml), on
+// SQLite, PostgreSQL and MariaDB; with the snapshot fallback (no triggers) and with the trigger feed.
+import { after, before, describe } from 'node:test';
+import { SERVERS, type Server } from '../../../test/columns/databases.ts';
+import { createLegacySchema, mapping } from '../../../test/columns/legacy-schema.ts';
+import { runBackendContract } from '../../contract/backend-contract.ts';
+import { createColumnsBackend } from './index.ts';
+import { installStatements, runStatements } from './triggers.ts';
+
+for (const s of SERVERS) {
+  describe(`columns profile on ${s.name}`, async () => {
+    const skip = await s.skip();
+    if (skip) return void describe.skip(skip);
+    let server: Server;
+    before(async () => {
+      server = await s.start();
+    });
+    after(() => server?.stop());
+    for (const triggers of [false, true]) {
+      runBackendContract(`columns (${s.name}, ${triggers ? 'trigger feed' : 'snapshot fallback'})`, async () => {
+        const db = await server.fresh();
+        await createLegacySchema(db.conn);
+        if (triggers) await runStatements(db.conn, installStatements(db.conn.dialect, mapping));
+        const backend = await createColumnsBackend(db.conn, mapping, { id: 'columns-test' });
+        return {
+          backend,
+          cleanup: () => db.close(),
+          collection: { owner: 'contract-user', home: 'calendars', id: 'calendar' },
+        };
+      });
+    }
+  });
+}

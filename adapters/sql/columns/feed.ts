@@ -1,0 +1,77 @@
+// The native change feed of a column mapping (RFC 6578 via the port's `changesSince`) when the triggers
+// of `davgate sql install-triggers` fill davgate_changes: a token is the last seq seen; a delta is the
+// keys touched after it in this collection, each resolved to its current state (live → changed with its
+// etag, gone or soft-deleted → deleted under the name it had).
+import { sql } from 'kysely';
+import type { ChangeSet, CollectionRef } from '../../../src/backend/types.ts';
+import type { AnyDb } from '../query/connect.ts';
+import type { ColumnsMapping } from './mapping.ts';
+import { loadObjects, nameOf, SIDE_TABLE } from './read.ts';
+import { CHANGE_TABLE } from './triggers.ts';
+
+async function maxSeq(db: AnyDb): Promise<number> {
+  const r = await sql<{ n: unknown }>`SELECT MAX(seq) AS n FROM ${sql.table(CHANGE_TABLE)}`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+export async function feedChanges(
+  db: AnyDb,
+  m: ColumnsMapping,
+  ref: CollectionRef,
+  since: string | null,
+): Promise<ChangeSet | 'invalid-token'> {
+  let from: number | null = null;
+  if (since !== null) {
+    if (!/^(0|[1-9][0-9]{0,15})$/.test(since)) return 'invalid-token';
+    from = Number(since);
+  }
+  const top = await maxSeq(db);
+  if (from !== null && from > top) return 'invalid-token';
+  if (from === null) {
+    const all = await loadObjects(db, m, ref);
+    return { token: String(top), changed: all.map((o) => ({ name: o.name, etag: o.etag })), deleted: [] };
+  }
+  let q = db
+    .selectFrom(CHANGE_TABLE)
+    .select(['seq', 'obj_key'])
+    .where('tbl', '=', m.table)
+    .where('owner', '=', ref.owner)
+    .where('seq', '>', from)
+    .where('seq', '<=', top);
+  if (m.scope.calendarColumn) q = q.where('coll', '=', ref.id);
+  const rows = await q.orderBy('seq').execute();
+  // Latest change per key decides the order.
+  const order = new Map<string, number>();
+  for (const r of rows) {
+    order.delete(String(r.obj_key));
+    order.set(String(r.obj_key), Number(r.seq));
+  }
+  const keys = [...order.keys()];
+  const live = new Map((await loadObjects(db, m, ref, keys)).map((o) => [o.key, o]));
+  const changed = keys
+    .filter((k) => live.has(k))
+    .map((k) => ({ name: live.get(k)?.name ?? '', etag: live.get(k)?.etag ?? '' }));
+  const goneKeys = keys.filter((k) => !live.has(k));
+  const names = new Map<string, string>();
+  if (goneKeys.length) {
+    const side = await db
+      .selectFrom(SIDE_TABLE)
+      .select(['obj_key', 'name'])
+      .where('tbl', '=', m.table)
+      .where('obj_key', 'in', goneKeys)
+      .execute();
+    for (const s of side) if (s.name) names.set(String(s.obj_key), String(s.name));
+    if (m.href.strategy === 'column') {
+      // A soft-deleted row still has its stored name.
+      const rows = await db.selectFrom(m.table).selectAll().where(m.key.column, 'in', goneKeys).execute();
+      for (const r of rows) names.set(String(r[m.key.column]), nameOf(m, r, undefined));
+    }
+  }
+  const changedNames = new Set(changed.map((c) => c.name));
+  const deleted = [...new Set(goneKeys.map((k) => names.get(k) ?? `${k}.ics`))].filter((n) => !changedNames.has(n));
+  return { token: String(top), changed, deleted };
+}
+
+export async function feedToken(db: AnyDb): Promise<string> {
+  return String(await maxSeq(db));
+}

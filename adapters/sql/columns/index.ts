@@ -1,0 +1,148 @@
+// The `columns` SQL profile (issue 5): a Backend over a legacy table-per-entity schema described by a
+// declarative mapping. Collections are per owner (one fixed calendar, or rows of a calendars table);
+// objects are rows rendered to iCalendar; writes go back to rows in one transaction. The change feed is
+// davgate_changes when its triggers are installed, else the core's snapshot fallback (no changesSince).
+import { type Backend, BackendError } from '../../../src/backend/port.ts';
+import type { CollectionInfo, CollectionRef, HomeKind } from '../../../src/backend/types.ts';
+import type { SqlConnection } from '../query/connect.ts';
+import { mapDriverError } from '../query/errors.ts';
+import { feedChanges, feedToken } from './feed.ts';
+import type { ColumnsMapping } from './mapping.ts';
+import { checkRef, findByName, inScope, loadObjects, SIDE_TABLE } from './read.ts';
+import { hasChangeTable } from './triggers.ts';
+import { deleteObject, putObject } from './write.ts';
+
+export { type ColumnsMapping, MappingError, parseColumnsMapping } from './mapping.ts';
+
+/** Creates davgate's side table (names, unmapped properties, last client bytes) if missing. */
+async function ensureSideTable(conn: SqlConnection): Promise<void> {
+  await conn.db.schema
+    .createTable(SIDE_TABLE)
+    .ifNotExists()
+    .addColumn('tbl', 'varchar(64)', (c) => c.notNull())
+    .addColumn('obj_key', 'varchar(191)', (c) => c.notNull())
+    .addColumn('name', 'varchar(255)')
+    .addColumn('extras', 'text')
+    .addColumn('shadow', 'text')
+    .addColumn('shadow_of', 'varchar(64)')
+    .addPrimaryKeyConstraint(`${SIDE_TABLE}_pk`, ['tbl', 'obj_key'])
+    .execute();
+}
+
+export async function createColumnsBackend(
+  conn: SqlConnection,
+  mapping: ColumnsMapping,
+  opts: { id?: string } = {},
+): Promise<Backend> {
+  const m = mapping;
+  const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof BackendError) throw e;
+      throw mapDriverError(e, conn.dialect);
+    }
+  };
+  await guard(() => ensureSideTable(conn));
+  const useTriggers = m.changes === 'triggers' || (m.changes === 'auto' && (await hasChangeTable(conn)));
+  if (m.changes === 'triggers' && !(await hasChangeTable(conn))) {
+    throw new Error(
+      'mapping says `changes: triggers` but davgate_changes is missing: run `davgate sql install-triggers`',
+    );
+  }
+
+  async function collections(owner: string): Promise<CollectionInfo[]> {
+    const info = (id: string, displayName?: string): CollectionInfo => ({
+      ref: { owner, home: 'calendars', id },
+      kind: 'calendar',
+      displayName,
+      components: ['VEVENT'],
+      deadProps: {},
+    });
+    if (m.scope.calendar) return [info(m.scope.calendar.id, m.scope.calendar.displayName)];
+    const t = m.scope.calendarsTable;
+    if (!t) return [];
+    const rows = await conn.db.selectFrom(t.table).selectAll().where(t.owner, '=', owner).orderBy(t.key).execute();
+    return rows.map((r) => info(String(r[t.key]), t.displayName ? String(r[t.displayName] ?? '') : undefined));
+  }
+
+  async function requireCollection(ref: CollectionRef): Promise<void> {
+    checkRef(m, ref);
+    if (!(await collections(ref.owner)).some((c) => c.ref.id === ref.id)) {
+      throw new BackendError('not-found', 'no such collection');
+    }
+  }
+
+  const backend: Backend = {
+    id: opts.id ?? `columns:${m.table}`,
+    listCollections: (owner: string, home: HomeKind) =>
+      guard(async () => (home === 'calendars' ? collections(owner) : [])),
+    getCollection: (ref) =>
+      guard(async () =>
+        ref.home === 'calendars' ? (await collections(ref.owner)).find((c) => c.ref.id === ref.id) : undefined,
+      ),
+    async *listObjects(ref) {
+      const all = await guard(async () => {
+        await requireCollection(ref);
+        return loadObjects(conn.db, m, ref);
+      });
+      for (const o of all) yield { name: o.name, etag: o.etag };
+    },
+    getObjects: (ref, names) =>
+      guard(async () => {
+        await requireCollection(ref);
+        const wanted = new Set(names);
+        const out = [];
+        for (const name of wanted) {
+          const o = await findByName(conn.db, m, ref, name);
+          if (o)
+            out.push({
+              name: o.name,
+              etag: o.etag,
+              body: o.body,
+              contentType: o.contentType,
+              lastModified: o.lastModified,
+              deadProps: {},
+            });
+        }
+        return out;
+      }),
+    putObject: (ref, name, input, pre) =>
+      guard(async () => {
+        await requireCollection(ref);
+        return putObject(conn, m, ref, name, input, pre);
+      }),
+    deleteObject: (ref, name, pre) =>
+      guard(async () => {
+        await requireCollection(ref);
+        return deleteObject(conn, m, ref, name, pre);
+      }),
+    findByUid: (ref, uid) =>
+      guard(async () => {
+        await requireCollection(ref);
+        const rows = await inScope(m, ref, conn.db.selectFrom(m.table).select(m.key.column))
+          .where(m.uid.column, '=', uid)
+          .execute();
+        const [o] = await loadObjects(
+          conn.db,
+          m,
+          ref,
+          rows.map((r: Record<string, unknown>) => String(r[m.key.column])),
+        );
+        return o?.name;
+      }),
+  };
+  if (useTriggers) {
+    backend.changesSince = (ref, since) =>
+      guard(async () => {
+        await requireCollection(ref);
+        return feedChanges(conn.db, m, ref, since);
+      });
+    backend.currentToken = (ref) =>
+      guard(async () => {
+        await requireCollection(ref);
+        return feedToken(conn.db);
+      });
+  }
+  return backend;
+}

@@ -1,0 +1,34 @@
+// The worked example's legacy schema (docs/sql-columns.md), as a groupware of the 2000s would have it:
+// naive local datetimes, decomposed recurrence columns, attendee and exception-date tables, a
+// soft-delete flag, a modified timestamp and a version counter. One DDL per dialect.
+import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
+import { parseColumnsMapping } from '../../adapters/sql/columns/mapping.ts';
+import type { SqlConnection } from '../../adapters/sql/query/connect.ts';
+
+export const mapping = parseColumnsMapping(readFileSync(new URL('./appointments.yaml', import.meta.url), 'utf8'));
+
+export function legacyDdl(dialect: SqlConnection['dialect']): string[] {
+  const id =
+    dialect === 'sqlite'
+      ? 'id INTEGER PRIMARY KEY AUTOINCREMENT'
+      : dialect === 'postgres'
+        ? 'id SERIAL PRIMARY KEY'
+        : 'id INT AUTO_INCREMENT PRIMARY KEY';
+  const dt = dialect === 'postgres' ? 'TIMESTAMP WITHOUT TIME ZONE' : 'DATETIME';
+  const txt = dialect === 'mysql' ? 'TEXT' : 'TEXT';
+  return [
+    `CREATE TABLE appointments (${id}, owner VARCHAR(64) NOT NULL, uid VARCHAR(255) NOT NULL,
+      title VARCHAR(255), notes ${txt}, place VARCHAR(255), private SMALLINT DEFAULT 0, status SMALLINT,
+      priority SMALLINT, starts_at ${dt} NOT NULL, ends_at ${dt} NOT NULL, all_day SMALLINT DEFAULT 0,
+      rec_type SMALLINT DEFAULT 0, rec_interval SMALLINT, rec_weekdays SMALLINT, rec_until ${dt}, rec_count INT,
+      deleted SMALLINT DEFAULT 0 NOT NULL, modified ${dt}, version INT DEFAULT 1 NOT NULL)`,
+    `CREATE TABLE appointment_attendees (appointment_id INT NOT NULL, email VARCHAR(255) NOT NULL,
+      name VARCHAR(255), response SMALLINT DEFAULT 0)`,
+    `CREATE TABLE appointment_exdates (appointment_id INT NOT NULL, exdate ${dt} NOT NULL)`,
+  ];
+}
+
+export async function createLegacySchema(conn: SqlConnection): Promise<void> {
+  for (const s of legacyDdl(conn.dialect)) await sql.raw(s).execute(conn.db);
+}
