@@ -23,10 +23,13 @@ export class BackendError extends Error {
   readonly code: 'not-found' | 'precondition-failed' | 'conflict' | 'exists' | 'forbidden' | 'unavailable';
   /** For `conflict` on UID: name of the object already holding the UID. */
   readonly conflictName: string | undefined;
-  constructor(code: BackendError['code'], message: string, conflictName?: string) {
+  /** Clark name of the precondition element to answer with (e.g. CalDAV valid-calendar-data), if any. */
+  readonly condition: string | undefined;
+  constructor(code: BackendError['code'], message: string, conflictName?: string, condition?: string) {
     super(message);
     this.code = code;
     this.conflictName = conflictName;
+    this.condition = condition;
   }
 }
 

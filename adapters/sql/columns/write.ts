@@ -19,7 +19,7 @@ type Row = Record<string, unknown>;
 const lockFor = (conn: SqlConnection) => (conn.dialect === 'sqlite' ? undefined : (q: any) => q.forUpdate());
 
 function refused(e: unknown): never {
-  if (e instanceof Refusal) throw Object.assign(new BackendError('forbidden', e.message), { condition: e.condition });
+  if (e instanceof Refusal) throw new BackendError('forbidden', e.message, undefined, e.condition);
   throw e;
 }
 
@@ -63,17 +63,19 @@ export async function putObject(
     if (m.href.strategy === 'column') values[m.href.column] = name;
     const key = cur ? await update(tx, m, cur, values) : await insert(conn, tx, m, ref, values);
     await writeChildren(tx, m, key, plan);
-    const [after] = await loadObjects(tx, m, ref, [key]);
-    const side = {
-      name: m.href.strategy === 'key' ? name : null,
-      extras: m.extras ? null : plan.extras,
-      shadow: text,
-      shadow_of: after.rendered,
-    };
+    const side = { name: m.href.strategy === 'key' ? name : null, extras: m.extras ? null : plan.extras };
     await tx.deleteFrom(SIDE_TABLE).where('tbl', '=', m.table).where('obj_key', '=', key).execute();
     await tx
       .insertInto(SIDE_TABLE)
       .values({ tbl: m.table, obj_key: key, ...side })
+      .execute();
+    // The client's bytes stand for the rows exactly as they render now (extras included).
+    const [after] = await loadObjects(tx, m, ref, [key]);
+    await tx
+      .updateTable(SIDE_TABLE)
+      .set({ shadow: text, shadow_of: after.rendered })
+      .where('tbl', '=', m.table)
+      .where('obj_key', '=', key)
       .execute();
     return { etag: contentEtag(input.body), created: !cur };
   });

@@ -5,7 +5,7 @@ import type { Depth } from '../context.ts';
 import { BackendUnavailableError, DavError } from '../dav-error.ts';
 import type { DavPath } from '../path.ts';
 import type { Resource } from '../resource.ts';
-import { dav } from '../xml/names.ts';
+import { type ClarkName, dav } from '../xml/names.ts';
 import { parseXml } from '../xml/parse.ts';
 import type { XmlElement } from '../xml/tree.ts';
 
@@ -77,7 +77,7 @@ export function davErrorFromBackend(e: BackendError): DavError {
     case 'conflict':
       return new DavError(409, undefined, e.message);
     case 'forbidden':
-      return new DavError(403, dav('need-privileges'), e.message);
+      return new DavError(403, (e.condition as ClarkName | undefined) ?? dav('need-privileges'), e.message);
     case 'unavailable':
       return new BackendUnavailableError(e.message);
   }
