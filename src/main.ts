@@ -11,7 +11,8 @@ import { MemoryStateStore } from './state/memory.ts';
 
 const runtime: CliRuntime = {
   // The LDAP directory, when configured, joins the store as a mount (and as the password check).
-  openStore: (config) => attachLdap(config, openSqlite(sqliteFile(config.storage)), createLogger(config.logging.level)),
+  openStore: async (config) =>
+    attachLdap(config, await openSqlite(sqliteFile(config.storage)), createLogger(config.logging.level)),
   createState: async (config) => {
     const { state } = config;
     if (state.kind === 'memory')

@@ -1,8 +1,9 @@
-// The native SQL backend on SQLite (node:sqlite), the embedded default store. Implements the whole port:
-// required members plus query, changesSince, currentToken, findByUid, patchObjectProps and admin.
-// Every write is one BEGIN IMMEDIATE transaction; every multi-statement read sees one snapshot.
-import type { DatabaseSync } from 'node:sqlite';
-import type { Backend, BackendQuery } from '../../src/backend/port.ts';
+// The native SQL backend (the project's own schema) on SQLite — the embedded default —, PostgreSQL and
+// MySQL/MariaDB. Implements the whole port: required members plus query, changesSince, currentToken,
+// findByUid, patchObjectProps and admin. Every write is one transaction that first locks its collection's
+// row (writers of one collection queue; SQLite's BEGIN IMMEDIATE locks the file); every multi-statement read
+// sees one snapshot; single-statement reads (GET, listing, initial sync) run without a transaction.
+import { type Backend, BackendError, type BackendQuery } from '../../src/backend/port.ts';
 import type {
   BusyResult,
   ChangeSet,
@@ -18,10 +19,21 @@ import type {
 } from '../../src/backend/types.ts';
 import type { XmlElement } from '../../src/dav/xml/tree.ts';
 import { changesAfter, type PruneOptions, pruneChanges } from './changes.ts';
-import { getInfo, listInfos, requireHandle, SqlCollectionAdmin } from './collections.ts';
-import { SqlDb } from './db.ts';
-import { deleteRow, patchProps, putRow, selectByNames, selectOne, toStored } from './objects.ts';
+import { getInfo, listInfos, requireHandle, SqlCollectionAdmin, toHandle } from './collections.ts';
+import { deleteRow, OBJECT_COLUMNS, patchProps, putRow, selectByNames, toStored } from './objects.ts';
+import type { SqlExec } from './query/exec.ts';
 import { busyByTime, rangeBounds, selectByTime } from './time-index.ts';
+
+const notFound = (ref: CollectionRef) =>
+  new BackendError('not-found', `no collection ${ref.owner}/${ref.home}/${ref.id}`);
+
+const BY_REF = 'c.owner = ? AND c.home = ? AND c.id = ?';
+const LIST = `SELECT o.name, o.etag FROM collections c LEFT JOIN objects o ON o.collection = c.cid
+  WHERE ${BY_REF} ORDER BY o.name`;
+const INITIAL = `SELECT c.cid, c.kind, c.synctoken, c.min_token, o.name, o.etag FROM collections c
+  LEFT JOIN objects o ON o.collection = c.cid WHERE ${BY_REF} ORDER BY o.name`;
+const GET_ONE = `SELECT o.name, o.etag, o.body, o.content_type, o.last_modified, o.dead_props
+  FROM collections c JOIN objects o ON o.collection = c.cid AND o.name = ? WHERE ${BY_REF}`;
 
 export interface SqlBackendOptions {
   /** Backend mount id (DESIGN.md: used in gateway sync tokens). Default 'sql'. */
@@ -31,48 +43,51 @@ export interface SqlBackendOptions {
 export class SqlBackend implements Backend {
   readonly id: string;
   readonly admin: SqlCollectionAdmin;
-  readonly #sql: SqlDb;
+  readonly #sql: SqlExec;
 
-  constructor(db: DatabaseSync | SqlDb, options: SqlBackendOptions = {}) {
-    this.#sql = db instanceof SqlDb ? db : new SqlDb(db);
+  constructor(sql: SqlExec, options: SqlBackendOptions = {}) {
+    this.#sql = sql;
     this.id = options.id ?? 'sql';
     this.admin = new SqlCollectionAdmin(this.#sql);
   }
 
   async listCollections(owner: string, home: HomeKind): Promise<CollectionInfo[]> {
     // Single statements are consistent on their own; no transaction round trip needed.
-    return this.#sql.once(() => listInfos(this.#sql, owner, home));
+    return listInfos(this.#sql, owner, home);
   }
 
   async getCollection(ref: CollectionRef): Promise<CollectionInfo | undefined> {
-    return this.#sql.once(() => getInfo(this.#sql, ref));
+    return getInfo(this.#sql, ref);
   }
 
-  /** Names and etags only (no bodies), read in one statement: cheap even for thousands of objects. */
+  /**
+   * Names and etags only (no bodies), in one statement: cheap even for thousands of objects. The
+   * collection row comes along (LEFT JOIN) so a missing collection (no row) differs from an empty one.
+   */
   async *listObjects(ref: CollectionRef): AsyncIterable<ObjectRef> {
-    const sql = this.#sql;
-    const rows = sql.read(() => {
-      const h = requireHandle(sql, ref);
-      return sql.stmt('SELECT name, etag FROM objects WHERE collection = ? ORDER BY name').all(h.cid);
-    });
-    for (const r of rows) yield { name: String(r.name), etag: String(r.etag) };
+    const rows = await this.#sql.all(LIST, [ref.owner, ref.home, ref.id]);
+    if (rows.length === 0) throw notFound(ref);
+    for (const r of rows) if (r.name != null) yield { name: String(r.name), etag: String(r.etag) };
   }
 
   async getObjects(ref: CollectionRef, names: string[]): Promise<StoredObject[]> {
     const sql = this.#sql;
-    // One name (GET, resolution): two point lookups, no transaction needed for a consistent answer.
-    if (names.length === 1) return sql.once(() => selectOne(sql, requireHandle(sql, ref).cid, names[0]));
-    return sql.read(() => selectByNames(sql, requireHandle(sql, ref).cid, names));
+    if (names.length === 1) {
+      // One name (GET, resolution): one joined point lookup; only a miss asks whether the collection exists.
+      const row = await sql.get(GET_ONE, [names[0], ref.owner, ref.home, ref.id]);
+      if (row) return [toStored(row)];
+      await requireHandle(sql, ref);
+      return [];
+    }
+    return sql.read(async (q) => selectByNames(q, (await requireHandle(q, ref)).cid, names));
   }
 
   async putObject(ref: CollectionRef, name: string, input: PutInput, pre: WritePreconditions): Promise<PutResult> {
-    const sql = this.#sql;
-    return sql.write(() => putRow(sql, requireHandle(sql, ref), name, input, pre));
+    return this.#sql.write(async (q) => putRow(q, await requireHandle(q, ref, true), name, input, pre));
   }
 
   async deleteObject(ref: CollectionRef, name: string, pre: WritePreconditions): Promise<void> {
-    const sql = this.#sql;
-    sql.write(() => deleteRow(sql, requireHandle(sql, ref), name, pre));
+    await this.#sql.write(async (q) => deleteRow(q, await requireHandle(q, ref, true), name, pre));
   }
 
   /**
@@ -80,13 +95,20 @@ export class SqlBackend implements Backend {
    * (time-index.ts): objects whose spans decide the range are exact; the rest are `unsure`.
    */
   async query(ref: CollectionRef, q: BackendQuery): Promise<QueryResult> {
-    const sql = this.#sql;
-    return sql.read(() => {
-      const h = requireHandle(sql, ref);
-      const cols = 'name, etag, body, content_type, last_modified, dead_props';
+    return this.#sql.read(async (tx) => {
+      const h = await requireHandle(tx, ref);
+      const cols = OBJECT_COLUMNS;
       if (q.kind === 'calendar' && q.component && q.timeRange) {
         const { qs, qe } = rangeBounds(q.timeRange);
-        const { rows, sure, spans } = selectByTime(sql, h.cid, q.component.toUpperCase(), qs, qe, q.noBodies, q.spans);
+        const { rows, sure, spans } = await selectByTime(
+          tx,
+          h.cid,
+          q.component.toUpperCase(),
+          qs,
+          qe,
+          q.noBodies,
+          q.spans,
+        );
         const items = rows.map(toStored);
         const result: QueryResult = {
           items,
@@ -97,26 +119,24 @@ export class SqlBackend implements Backend {
         return result;
       }
       if (q.kind === 'calendar' && q.component) {
-        const rows = sql
-          .stmt(
-            `SELECT ${cols}, component_type FROM objects WHERE collection = ? AND (component_type = ? OR component_type IS NULL) ORDER BY name`,
-          )
-          .all(h.cid, q.component.toUpperCase());
+        const rows = await tx.all(
+          `SELECT ${cols}, component_type FROM objects WHERE collection = ? AND (component_type = ? OR component_type IS NULL) ORDER BY name`,
+          [h.cid, q.component.toUpperCase()],
+        );
         const unsure = rows.filter((r) => r.component_type === null).map((r) => String(r.name));
         return { items: rows.map(toStored), exact: true, unsure };
       }
-      const rows = sql.stmt(`SELECT ${cols} FROM objects WHERE collection = ? ORDER BY name`).all(h.cid);
+      const rows = await tx.all(`SELECT ${cols} FROM objects WHERE collection = ? ORDER BY name`, [h.cid]);
       return { items: rows.map(toStored), exact: false };
     });
   }
 
   /** Busy time from the stored time index (RFC 4791 §7.10), plus the objects it cannot answer. */
   async busySpans(ref: CollectionRef, range: { start: Date; end: Date }): Promise<BusyResult> {
-    const sql = this.#sql;
-    return sql.read(() => {
-      const h = requireHandle(sql, ref);
+    return this.#sql.read(async (q) => {
+      const h = await requireHandle(q, ref);
       const { qs, qe } = rangeBounds(range);
-      return busyByTime(sql, h.cid, qs, qe);
+      return busyByTime(q, h.cid, qs, qe);
     });
   }
 
@@ -125,27 +145,31 @@ export class SqlBackend implements Backend {
    * decimal seq, lies in the future, or predates the pruned log → 'invalid-token'.
    */
   async changesSince(ref: CollectionRef, since: string | null): Promise<ChangeSet | 'invalid-token'> {
-    const sql = this.#sql;
-    return sql.read(() => changesAfter(sql, requireHandle(sql, ref), since));
+    if (since === null) {
+      // Initial sync: one statement gives the token and every name and etag consistently.
+      const rows = await this.#sql.all(INITIAL, [ref.owner, ref.home, ref.id]);
+      if (rows.length === 0) throw notFound(ref);
+      const changed: ObjectRef[] = [];
+      for (const r of rows) if (r.name != null) changed.push({ name: String(r.name), etag: String(r.etag) });
+      return { token: String(toHandle(rows[0]).synctoken), changed, deleted: [] };
+    }
+    return this.#sql.read(async (q) => changesAfter(q, await requireHandle(q, ref), since));
   }
 
   async currentToken(ref: CollectionRef): Promise<string> {
-    const sql = this.#sql;
-    return sql.read(() => String(requireHandle(sql, ref).synctoken));
+    return String((await requireHandle(this.#sql, ref)).synctoken);
   }
 
   async findByUid(ref: CollectionRef, uid: string): Promise<string | undefined> {
-    const sql = this.#sql;
-    return sql.read(() => {
-      const h = requireHandle(sql, ref);
-      const row = sql.stmt('SELECT name FROM objects WHERE collection = ? AND uid = ? LIMIT 1').get(h.cid, uid);
+    return this.#sql.read(async (q) => {
+      const h = await requireHandle(q, ref);
+      const row = await q.get('SELECT name FROM objects WHERE collection = ? AND uid = ? LIMIT 1', [h.cid, uid]);
       return row ? String(row.name) : undefined;
     });
   }
 
   async patchObjectProps(ref: CollectionRef, name: string, props: Record<string, XmlElement | null>): Promise<void> {
-    const sql = this.#sql;
-    sql.write(() => patchProps(sql, requireHandle(sql, ref), name, props));
+    await this.#sql.write(async (q) => patchProps(q, await requireHandle(q, ref, true), name, props));
   }
 
   /**
@@ -153,7 +177,6 @@ export class SqlBackend implements Backend {
    * pruned range get 'invalid-token' and resync. Returns the number of rows removed.
    */
   async pruneChanges(opts: PruneOptions): Promise<number> {
-    const sql = this.#sql;
-    return sql.write(() => pruneChanges(sql, opts));
+    return this.#sql.write((q) => pruneChanges(q, opts));
   }
 }

@@ -15,7 +15,7 @@ describe('SqlBackend changesSince', () => {
   let s: OpenedSqlite;
   const ref = calRef();
   beforeEach(async () => {
-    s = openSqlite(':memory:');
+    s = await openSqlite(':memory:');
     await s.backend.admin.createCollection(ref, 'calendar', {});
   });
   afterEach(() => s.close());

@@ -1,21 +1,24 @@
-// The native change feed of the SQLite store (RFC 6578 sync-collection, DESIGN.md §Sync and ETags).
+// The native change feed of the SQL store (RFC 6578 sync-collection, DESIGN.md §Sync and ETags).
 // A token is the collection's seq as a decimal string. Seqs come from one global counter, so they are
 // strictly increasing and never reused, even when a collection is deleted and created again.
 // The change table keeps one row per name (its latest change), so a delta lists each name once.
 import type { ChangeSet, ObjectRef } from '../../src/backend/types.ts';
 import { type CollectionHandle, nextSeq } from './collections.ts';
-import type { SqlDb } from './db.ts';
+import type { Q } from './query/exec.ts';
 
-/** Records a change of `name` inside the caller's write transaction; returns the new seq. */
-export function recordChange(sql: SqlDb, cid: number, name: string, op: 'put' | 'delete', at: number): number {
-  const seq = nextSeq(sql);
-  sql
-    .stmt(
-      `INSERT INTO changes (collection, name, seq, op, at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (collection, name) DO UPDATE SET seq = excluded.seq, op = excluded.op, at = excluded.at`,
-    )
-    .run(cid, name, seq, op, at);
-  sql.stmt('UPDATE collections SET synctoken = ? WHERE cid = ?').run(seq, cid);
+const UPSERT = `INSERT INTO changes (collection, name, seq, op, at) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (collection, name) DO UPDATE SET seq = excluded.seq, op = excluded.op, at = excluded.at`;
+const UPSERT_MYSQL = `INSERT INTO changes (collection, name, seq, op, at) VALUES (?, ?, ?, ?, ?)
+  ON DUPLICATE KEY UPDATE seq = VALUES(seq), op = VALUES(op), at = VALUES(at)`;
+
+/**
+ * Records a change of `name` inside the caller's write transaction; returns the new seq. The caller holds
+ * the collection's lock, so seqs of one collection commit in increasing order and a token never skips one.
+ */
+export async function recordChange(q: Q, cid: number, name: string, op: 'put' | 'delete', at: number): Promise<number> {
+  const seq = await nextSeq(q);
+  await q.run(q.dialect === 'mysql' ? UPSERT_MYSQL : UPSERT, [cid, name, seq, op, at]);
+  await q.run('UPDATE collections SET synctoken = ? WHERE cid = ?', [seq, cid]);
   return seq;
 }
 
@@ -31,27 +34,27 @@ export function parseToken(token: string): number | undefined {
  * `since` null: every current object. A token in the future or older than the pruned log
  * (`since < minToken`) is 'invalid-token'.
  */
-export function changesAfter(sql: SqlDb, h: CollectionHandle, since: string | null): ChangeSet | 'invalid-token' {
+export async function changesAfter(
+  q: Q,
+  h: CollectionHandle,
+  since: string | null,
+): Promise<ChangeSet | 'invalid-token'> {
   const token = String(h.synctoken);
   if (since === null) {
-    const changed = sql
-      .stmt('SELECT name, etag FROM objects WHERE collection = ? ORDER BY name')
-      .all(h.cid)
-      .map((r) => ({ name: String(r.name), etag: String(r.etag) }));
-    return { token, changed, deleted: [] };
+    const rows = await q.all('SELECT name, etag FROM objects WHERE collection = ? ORDER BY name', [h.cid]);
+    return { token, changed: rows.map((r) => ({ name: String(r.name), etag: String(r.etag) })), deleted: [] };
   }
   const from = parseToken(since);
   if (from === undefined || from > h.synctoken || from < h.minToken) return 'invalid-token';
   const changed: ObjectRef[] = [];
   const deleted: string[] = [];
   // The object row, not the op, decides: a name whose latest change is a put has its current etag.
-  const rows = sql
-    .stmt(
-      `SELECT c.name, o.etag FROM changes c
-         LEFT JOIN objects o ON o.collection = c.collection AND o.name = c.name
-        WHERE c.collection = ? AND c.seq > ? ORDER BY c.seq`,
-    )
-    .all(h.cid, from);
+  const rows = await q.all(
+    `SELECT c.name, o.etag FROM changes c
+       LEFT JOIN objects o ON o.collection = c.collection AND o.name = c.name
+      WHERE c.collection = ? AND c.seq > ? ORDER BY c.seq`,
+    [h.cid, from],
+  );
   for (const r of rows) {
     if (r.etag == null) deleted.push(String(r.name));
     else changed.push({ name: String(r.name), etag: String(r.etag) });
@@ -72,23 +75,26 @@ export interface PruneOptions {
  * and resync. A change goes only when every given criterion allows it. Runs inside a write transaction.
  * Returns the number of rows removed.
  */
-export function pruneChanges(sql: SqlDb, opts: PruneOptions): number {
+export async function pruneChanges(q: Q, opts: PruneOptions): Promise<number> {
   const before = opts.before ? opts.before.getTime() : Number.MAX_SAFE_INTEGER;
   const keep = Math.max(0, Math.floor(opts.keepLatest ?? 0));
   // Candidates per collection: old enough and ranked after the newest `keep` rows.
   const doomed = `SELECT collection, seq FROM (
-      SELECT collection, seq, at, ROW_NUMBER() OVER (PARTITION BY collection ORDER BY seq DESC) AS rank FROM changes
-    ) WHERE at < ? AND rank > ?`;
-  const cutoffs = sql
-    .stmt(`SELECT collection, MAX(seq) AS upto FROM (${doomed}) GROUP BY collection`)
-    .all(before, keep);
+      SELECT collection, seq, at, ROW_NUMBER() OVER (PARTITION BY collection ORDER BY seq DESC) AS rnk FROM changes
+    ) ranked WHERE at < ? AND rnk > ?`;
+  const cutoffs = await q.all(`SELECT collection, MAX(seq) AS upto FROM (${doomed}) doomed GROUP BY collection`, [
+    before,
+    keep,
+  ]);
+  const raise =
+    q.dialect === 'sqlite'
+      ? 'UPDATE collections SET min_token = MAX(min_token, ?) WHERE cid = ?'
+      : 'UPDATE collections SET min_token = GREATEST(min_token, ?) WHERE cid = ?';
   let removed = 0;
   for (const c of cutoffs) {
     // Removing the row of seq S breaks every token below S, so everything up to the cutoff goes too.
-    removed += Number(
-      sql.stmt('DELETE FROM changes WHERE collection = ? AND seq <= ?').run(c.collection, c.upto).changes,
-    );
-    sql.stmt('UPDATE collections SET min_token = MAX(min_token, ?) WHERE cid = ?').run(c.upto, c.collection);
+    removed += await q.run('DELETE FROM changes WHERE collection = ? AND seq <= ?', [c.collection, c.upto]);
+    await q.run(raise, [c.upto, c.collection]);
   }
   return removed;
 }

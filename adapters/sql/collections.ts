@@ -1,12 +1,10 @@
-// Collections of the native SQLite store: row mapping, lookup and the admin capability
+// Collections of the native SQL store: row mapping, lookup and the admin capability
 // (MKCOL / MKCALENDAR / extended MKCOL, PROPPATCH on collections, DELETE of collections).
-import type { SQLOutputValue } from 'node:sqlite';
 import { BackendError, type CollectionAdmin } from '../../src/backend/port.ts';
 import type { CollectionInfo, CollectionKind, CollectionPatch, CollectionRef } from '../../src/backend/types.ts';
 import type { XmlElement } from '../../src/dav/xml/tree.ts';
-import { parseJson, type SqlDb } from './db.ts';
-
-type Row = Record<string, SQLOutputValue>;
+import { parseJson } from './db.ts';
+import type { Q, Row, SqlExec } from './query/exec.ts';
 
 const COLUMNS =
   'cid, owner, home, id, kind, display_name, description, components, timezone, color, sort_order, dead_props';
@@ -34,11 +32,11 @@ export function toInfo(row: Row): CollectionInfo {
   return info;
 }
 
-export function findHandle(sql: SqlDb, ref: CollectionRef): CollectionHandle | undefined {
-  const row = sql
-    .stmt('SELECT cid, kind, synctoken, min_token FROM collections WHERE owner = ? AND home = ? AND id = ?')
-    .get(ref.owner, ref.home, ref.id);
-  if (!row) return undefined;
+const HANDLE = 'SELECT cid, kind, synctoken, min_token FROM collections WHERE owner = ? AND home = ? AND id = ?';
+/** Inside a write: the row lock serialises writers of one collection (SQLite's BEGIN IMMEDIATE already does). */
+const HANDLE_LOCKED = `${HANDLE} FOR UPDATE`;
+
+export function toHandle(row: Row): CollectionHandle {
   return {
     cid: Number(row.cid),
     kind: row.kind as CollectionKind,
@@ -47,24 +45,30 @@ export function findHandle(sql: SqlDb, ref: CollectionRef): CollectionHandle | u
   };
 }
 
-export function requireHandle(sql: SqlDb, ref: CollectionRef): CollectionHandle {
-  const h = findHandle(sql, ref);
+/** The collection's handle; `lock` (in a write transaction) locks its row until commit. */
+export async function findHandle(q: Q, ref: CollectionRef, lock = false): Promise<CollectionHandle | undefined> {
+  const row = await q.get(lock && q.dialect !== 'sqlite' ? HANDLE_LOCKED : HANDLE, [ref.owner, ref.home, ref.id]);
+  return row ? toHandle(row) : undefined;
+}
+
+export async function requireHandle(q: Q, ref: CollectionRef, lock = false): Promise<CollectionHandle> {
+  const h = await findHandle(q, ref, lock);
   if (!h) throw new BackendError('not-found', `no collection ${ref.owner}/${ref.home}/${ref.id}`);
   return h;
 }
 
-export function getInfo(sql: SqlDb, ref: CollectionRef): CollectionInfo | undefined {
-  const row = sql
-    .stmt(`SELECT ${COLUMNS} FROM collections WHERE owner = ? AND home = ? AND id = ?`)
-    .get(ref.owner, ref.home, ref.id);
+export async function getInfo(q: Q, ref: CollectionRef, lock = false): Promise<CollectionInfo | undefined> {
+  const text = `SELECT ${COLUMNS} FROM collections WHERE owner = ? AND home = ? AND id = ?`;
+  const row = await q.get(lock && q.dialect !== 'sqlite' ? `${text} FOR UPDATE` : text, [ref.owner, ref.home, ref.id]);
   return row ? toInfo(row) : undefined;
 }
 
-export function listInfos(sql: SqlDb, owner: string, home: CollectionRef['home']): CollectionInfo[] {
-  return sql
-    .stmt(`SELECT ${COLUMNS} FROM collections WHERE owner = ? AND home = ? ORDER BY sort_order IS NULL, sort_order, id`)
-    .all(owner, home)
-    .map(toInfo);
+export async function listInfos(q: Q, owner: string, home: CollectionRef['home']): Promise<CollectionInfo[]> {
+  const rows = await q.all(
+    `SELECT ${COLUMNS} FROM collections WHERE owner = ? AND home = ? ORDER BY sort_order IS NULL, sort_order, id`,
+    [owner, home],
+  );
+  return rows.map(toInfo);
 }
 
 /** Collection ids are slash paths without empty, `.` or `..` segments. */
@@ -86,8 +90,13 @@ function checkKind(ref: CollectionRef, kind: CollectionKind): void {
  * A fresh seq from the global counter: the starting token of a new collection. Being unused, it is above
  * every token a client may hold for an earlier collection of the same id, and those become invalid.
  */
-export function nextSeq(sql: SqlDb): number {
-  return Number(sql.stmt('UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value').get()?.value);
+export async function nextSeq(q: Q): Promise<number> {
+  if (q.dialect === 'mysql') {
+    // No UPDATE … RETURNING on MySQL: LAST_INSERT_ID(expr) hands the value to this connection.
+    await q.run('UPDATE change_counter SET value = LAST_INSERT_ID(value + 1) WHERE id = 1');
+    return Number((await q.get('SELECT LAST_INSERT_ID() AS value'))?.value);
+  }
+  return Number((await q.get('UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value'))?.value);
 }
 
 function mergeDeadProps(current: Record<string, XmlElement>, patch: CollectionPatch['deadProps']) {
@@ -117,13 +126,11 @@ function applyPatch(info: CollectionInfo, patch: CollectionPatch): CollectionInf
   return next;
 }
 
-function writeRow(sql: SqlDb, info: CollectionInfo): void {
-  sql
-    .stmt(
-      `UPDATE collections SET display_name = ?, description = ?, components = ?, timezone = ?, color = ?,
+async function writeRow(q: Q, info: CollectionInfo): Promise<void> {
+  await q.run(
+    `UPDATE collections SET display_name = ?, description = ?, components = ?, timezone = ?, color = ?,
          sort_order = ?, dead_props = ? WHERE owner = ? AND home = ? AND id = ?`,
-    )
-    .run(
+    [
       info.displayName ?? null,
       info.description ?? null,
       info.components ? JSON.stringify(info.components) : null,
@@ -134,13 +141,14 @@ function writeRow(sql: SqlDb, info: CollectionInfo): void {
       info.ref.owner,
       info.ref.home,
       info.ref.id,
-    );
+    ],
+  );
 }
 
 export class SqlCollectionAdmin implements CollectionAdmin {
-  readonly #sql: SqlDb;
+  readonly #sql: SqlExec;
 
-  constructor(sql: SqlDb) {
+  constructor(sql: SqlExec) {
     this.#sql = sql;
   }
 
@@ -148,50 +156,60 @@ export class SqlCollectionAdmin implements CollectionAdmin {
     checkId(ref.id);
     checkKind(ref, kind);
     const sql = this.#sql;
-    return sql.write(() => {
-      if (findHandle(sql, ref)) throw new BackendError('exists', `collection ${ref.id} exists`);
+    return sql.write(async (q) => {
+      if (await findHandle(q, ref, true)) throw new BackendError('exists', `collection ${ref.id} exists`);
       const slash = ref.id.lastIndexOf('/');
       if (slash >= 0) {
         // RFC 4918 §9.3.1: MKCOL without its parent is 409; RFC 4791 §4.2: nothing nests inside a calendar.
-        const parent = findHandle(sql, { ...ref, id: ref.id.slice(0, slash) });
+        const parent = await findHandle(q, { ...ref, id: ref.id.slice(0, slash) }, true);
         if (!parent) throw new BackendError('conflict', `parent of ${ref.id} does not exist`);
         if (parent.kind !== 'plain')
           throw new BackendError('forbidden', `cannot nest a collection in a ${parent.kind}`);
-        const clash = sql
-          .stmt('SELECT 1 FROM objects WHERE collection = ? AND name = ?')
-          .get(parent.cid, ref.id.slice(slash + 1));
+        const clash = await q.get('SELECT 1 AS one FROM objects WHERE collection = ? AND name = ?', [
+          parent.cid,
+          ref.id.slice(slash + 1),
+        ]);
         if (clash) throw new BackendError('exists', `a resource named ${ref.id} exists`);
       }
-      const start = nextSeq(sql);
-      sql
-        .stmt('INSERT INTO collections (owner, home, id, kind, synctoken, min_token) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(ref.owner, ref.home, ref.id, kind, start, start);
+      const start = await nextSeq(q);
+      await q.run('INSERT INTO collections (owner, home, id, kind, synctoken, min_token) VALUES (?, ?, ?, ?, ?, ?)', [
+        ref.owner,
+        ref.home,
+        ref.id,
+        kind,
+        start,
+        start,
+      ]);
       const info = applyPatch({ ref: { ...ref }, kind, deadProps: {} }, patch);
-      writeRow(sql, info);
+      await writeRow(q, info);
       return info;
     });
   }
 
   async updateCollection(ref: CollectionRef, patch: CollectionPatch): Promise<CollectionInfo> {
     const sql = this.#sql;
-    return sql.write(() => {
-      const info = getInfo(sql, ref);
+    return sql.write(async (q) => {
+      const info = await getInfo(q, ref, true);
       if (!info) throw new BackendError('not-found', `no collection ${ref.id}`);
       const next = applyPatch(info, patch);
-      writeRow(sql, next);
+      await writeRow(q, next);
       return next;
     });
   }
 
   async deleteCollection(ref: CollectionRef): Promise<void> {
     const sql = this.#sql;
-    sql.write(() => {
-      if (!findHandle(sql, ref)) throw new BackendError('not-found', `no collection ${ref.id}`);
+    await sql.write(async (q) => {
+      if (!(await findHandle(q, ref, true))) throw new BackendError('not-found', `no collection ${ref.id}`);
       // Objects and change rows go with their collection (ON DELETE CASCADE). Nested ids are exactly those
       // in ['<id>/', '<id>0'): '0' follows '/' in byte order, and ids compare bytewise.
-      sql
-        .stmt('DELETE FROM collections WHERE owner = ? AND home = ? AND (id = ? OR (id >= ? AND id < ?))')
-        .run(ref.owner, ref.home, ref.id, `${ref.id}/`, `${ref.id}0`);
+      await q.run('DELETE FROM collections WHERE owner = ? AND home = ? AND (id = ? OR (id >= ? AND id < ?))', [
+        ref.owner,
+        ref.home,
+        ref.id,
+        `${ref.id}/`,
+        `${ref.id}0`,
+      ]);
     });
   }
 }

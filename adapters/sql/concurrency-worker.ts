@@ -26,7 +26,7 @@ const dec = new TextDecoder();
 const job = workerData as WorkerJob;
 
 async function run(): Promise<WorkerResult> {
-  const s = openSqlite(job.file, { busyTimeoutMs: 10_000 });
+  const s = await openSqlite(job.file, { busyTimeoutMs: 10_000 });
   try {
     const flag = new Int32Array(job.barrier);
     Atomics.add(flag, 0, 1);
@@ -62,7 +62,7 @@ async function run(): Promise<WorkerResult> {
     if (err instanceof BackendError) return { ok: false, code: err.code, message: err.message };
     return { ok: false, code: 'error', message: String(err) };
   } finally {
-    s.close();
+    await s.close();
   }
 }
 

@@ -32,22 +32,22 @@ describe('SQLite concurrent writers', () => {
   const ref = calRef('shared');
   beforeEach(async () => {
     tmp = tempDir();
-    const s = openSqlite(tmp.file);
+    const s = await openSqlite(tmp.file);
     await s.backend.admin.createCollection(ref, 'plain', {});
-    s.close();
+    await s.close();
   });
   afterEach(() => tmp.remove());
 
   test('two connections PUT the same object with the same If-Match: one wins, the other gets precondition-failed', async () => {
     for (let round = 0; round < 5; round++) {
-      const s = openSqlite(tmp.file);
+      const s = await openSqlite(tmp.file);
       const base = await s.backend.putObject(
         ref,
         'doc.txt',
         { body: enc.encode(`base ${round}`), contentType: 'text/plain' },
         {},
       );
-      s.close();
+      await s.close();
       const results = await runWorkers([
         { file: tmp.file, ref, mode: 'race', name: 'doc.txt', ifMatch: base.etag, body: `A ${round}` },
         { file: tmp.file, ref, mode: 'race', name: 'doc.txt', ifMatch: base.etag, body: `B ${round}` },
@@ -57,35 +57,35 @@ describe('SQLite concurrent writers', () => {
       assert.equal(winners.length, 1, JSON.stringify(results));
       assert.equal(losers.length, 1);
       assert.equal(losers[0].ok === false && losers[0].code, 'precondition-failed');
-      const check = openSqlite(tmp.file);
+      const check = await openSqlite(tmp.file);
       const [doc] = await collect(check.backend.listObjects(ref));
       assert.equal(doc.etag, winners[0].ok && winners[0].etag);
-      check.close();
+      await check.close();
     }
   });
 
   test('optimistic read-modify-write from three connections loses no update', async () => {
-    const s = openSqlite(tmp.file);
+    const s = await openSqlite(tmp.file);
     await s.backend.putObject(ref, 'counter.txt', { body: enc.encode('0'), contentType: 'text/plain' }, {});
     const t0 = Number(await s.backend.currentToken(ref));
-    s.close();
+    await s.close();
     const job = { file: tmp.file, ref, mode: 'increment' as const, name: 'counter.txt', count: 40 };
     const results = await runWorkers([job, job, job]);
     assert.ok(
       results.every((r) => r.ok),
       JSON.stringify(results),
     );
-    const check = openSqlite(tmp.file);
+    const check = await openSqlite(tmp.file);
     const [doc] = await check.backend.getObjects(ref, ['counter.txt']);
     assert.equal(new TextDecoder().decode(doc.body), '120');
     // Every successful write logged exactly one change.
     assert.equal(Number(await check.backend.currentToken(ref)) - t0, 120);
-    check.close();
+    await check.close();
   });
 
   test('a write blocked by another connection past the busy timeout → unavailable, and nothing is written', async () => {
     const holder = new DatabaseSync(tmp.file);
-    const s = openSqlite(tmp.file, { busyTimeoutMs: 50 });
+    const s = await openSqlite(tmp.file, { busyTimeoutMs: 50 });
     try {
       holder.exec('BEGIN IMMEDIATE');
       await assert.rejects(
@@ -97,7 +97,7 @@ describe('SQLite concurrent writers', () => {
       const ok = await s.backend.putObject(ref, 'x.txt', { body: enc.encode('x'), contentType: 'text/plain' }, {});
       assert.equal(ok.created, true);
     } finally {
-      s.close();
+      await s.close();
       holder.close();
     }
   });

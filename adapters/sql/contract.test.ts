@@ -5,17 +5,17 @@ import { openSqlite } from './open.ts';
 import { tempDir } from './test-fixtures.ts';
 
 runBackendContract('sql (sqlite :memory:)', async () => {
-  const s = openSqlite(':memory:');
+  const s = await openSqlite(':memory:');
   return { backend: s.backend, cleanup: async () => s.close() };
 });
 
 runBackendContract('sql (sqlite file)', async () => {
   const tmp = tempDir();
-  const s = openSqlite(tmp.file);
+  const s = await openSqlite(tmp.file);
   return {
     backend: s.backend,
     cleanup: async () => {
-      s.close();
+      await s.close();
       tmp.remove();
     },
   };

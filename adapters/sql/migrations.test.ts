@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { ClarkName } from '../../src/dav/xml/names.ts';
-import { currentVersion, migrate, SCHEMA_VERSION } from './migrations.ts';
+import { currentVersion, migrateSqlite as migrate, SCHEMA_VERSION } from './migrations.ts';
 import { openSqlite } from './open.ts';
 import { calRef, event, tempDir } from './test-fixtures.ts';
 
@@ -15,8 +15,8 @@ describe('SQLite migrations', () => {
   });
   afterEach(() => tmp.remove());
 
-  test('a new file (in a directory that did not exist) gets the latest schema, WAL and foreign keys', () => {
-    const s = openSqlite(tmp.file);
+  test('a new file (in a directory that did not exist) gets the latest schema, WAL and foreign keys', async () => {
+    const s = await openSqlite(tmp.file);
     try {
       assert.equal(currentVersion(s.db), SCHEMA_VERSION);
       assert.equal(s.db.prepare('PRAGMA journal_mode').get()?.journal_mode, 'wal');
@@ -28,12 +28,12 @@ describe('SQLite migrations', () => {
         Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1),
       );
     } finally {
-      s.close();
+      await s.close();
     }
   });
 
-  test('reopening is idempotent: nothing re-applied, one row per version', () => {
-    openSqlite(tmp.file).close();
+  test('reopening is idempotent: nothing re-applied, one row per version', async () => {
+    await (await openSqlite(tmp.file)).close();
     const db = new DatabaseSync(tmp.file);
     try {
       assert.deepEqual(migrate(db), []);
@@ -42,7 +42,7 @@ describe('SQLite migrations', () => {
     } finally {
       db.close();
     }
-    openSqlite(tmp.file).close();
+    await (await openSqlite(tmp.file)).close();
   });
 
   test('a failing migration is rolled back whole and the version stays', () => {
@@ -66,19 +66,19 @@ describe('SQLite migrations', () => {
     }
   });
 
-  test('a database from a newer davgate is refused, not downgraded', () => {
+  test('a database from a newer davgate is refused, not downgraded', async () => {
     const db = new DatabaseSync(tmp.file.replace('nested/', ''));
     db.exec(
       'CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied INTEGER NOT NULL)',
     );
     db.prepare('INSERT INTO schema_version VALUES (?, ?, ?)').run(SCHEMA_VERSION + 1, 'future', 0);
     db.close();
-    assert.throws(() => openSqlite(tmp.file.replace('nested/', '')), /newer/);
+    await assert.rejects(openSqlite(tmp.file.replace('nested/', '')), /newer/);
   });
 
   test('data persists across reopen: users, collections, objects, dead props, tokens keep growing', async () => {
     const prop = '{urn:x-test}p' as ClarkName;
-    const first = openSqlite(tmp.file);
+    const first = await openSqlite(tmp.file);
     await first.users.create({ name: 'alice', displayName: 'Alice', email: 'a@example.org' }, 'scrypt$hash');
     await first.backend.admin.createCollection(calRef(), 'calendar', {
       displayName: 'Work',
@@ -88,9 +88,9 @@ describe('SQLite migrations', () => {
     const put = await first.backend.putObject(calRef(), 'a.ics', event('a'), {});
     await first.backend.patchObjectProps(calRef(), 'a.ics', { [prop]: { name: prop, attrs: {}, children: ['o'] } });
     const token = await first.backend.currentToken(calRef());
-    first.close();
+    await first.close();
 
-    const second = openSqlite(tmp.file);
+    const second = await openSqlite(tmp.file);
     try {
       assert.deepEqual(await second.users.list(), [{ name: 'alice', displayName: 'Alice', email: 'a@example.org' }]);
       assert.equal(await second.users.passwordHash('alice'), 'scrypt$hash');
@@ -106,7 +106,7 @@ describe('SQLite migrations', () => {
       await second.backend.putObject(calRef(), 'b.ics', event('b'), {});
       assert.ok(Number(await second.backend.currentToken(calRef())) > Number(token));
     } finally {
-      second.close();
+      await second.close();
     }
   });
 });

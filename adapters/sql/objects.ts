@@ -1,21 +1,25 @@
-// Calendar objects, vCards and plain resources of the native SQLite store: reads, and writes that check
-// preconditions, UID uniqueness, store the row and log the change in one transaction.
-import type { SQLOutputValue } from 'node:sqlite';
+// Calendar objects, vCards and plain resources of the native SQL store: reads, and writes that check
+// preconditions, UID uniqueness, store the row and log the change in one transaction. Against another
+// writer of the same tables (the groupware's own UI) the precondition holds by locking the row it read
+// (FOR UPDATE; SQLite's BEGIN IMMEDIATE locks the file) and by writing only `WHERE etag = <the etag read>`,
+// checked by the affected-row count: a change that slipped in is a 412, never a lost update.
 import { contentEtag } from '../../src/backend/etag.ts';
 import { BackendError } from '../../src/backend/port.ts';
 import type { PutInput, PutResult, StoredObject, WritePreconditions } from '../../src/backend/types.ts';
 import type { XmlElement } from '../../src/dav/xml/tree.ts';
 import { recordChange } from './changes.ts';
 import type { CollectionHandle } from './collections.ts';
-import { parseJson, type SqlDb } from './db.ts';
+import { parseJson } from './db.ts';
+import type { SqlDialectName } from './query/connect.ts';
+import type { Params, Q, Row } from './query/exec.ts';
 import { storeSpans } from './time-index.ts';
 
 /** Names per getObjects statement; the list travels as one JSON parameter. */
 export const NAME_CHUNK = 500;
 
-const OBJECT_COLUMNS = 'name, etag, body, content_type, last_modified, dead_props';
+export const OBJECT_COLUMNS = 'name, etag, body, content_type, last_modified, dead_props';
 
-export function toStored(row: Record<string, SQLOutputValue>): StoredObject {
+export function toStored(row: Row): StoredObject {
   return {
     name: String(row.name),
     etag: String(row.etag),
@@ -26,28 +30,48 @@ export function toStored(row: Record<string, SQLOutputValue>): StoredObject {
   };
 }
 
-/** The object named `name`, as a zero- or one-element list. */
-export function selectOne(sql: SqlDb, cid: number, name: string): StoredObject[] {
-  const row = sql.stmt(`SELECT ${OBJECT_COLUMNS} FROM objects WHERE collection = ? AND name = ?`).get(cid, name);
-  return row ? [toStored(row)] : [];
+/**
+ * `IN <list>` for a list of names, and its parameters: one JSON parameter on SQLite, one array on
+ * PostgreSQL, one placeholder per name on MySQL (chunks keep that bounded).
+ */
+export function nameList(dialect: SqlDialectName, names: string[]): { list: string; params: unknown[] } {
+  if (dialect === 'sqlite') return { list: '(SELECT value FROM json_each(?))', params: [JSON.stringify(names)] };
+  if (dialect === 'postgres') return { list: '(SELECT unnest(?::text[]))', params: [names] };
+  return { list: `(${names.map(() => '?').join(', ')})`, params: names };
 }
 
-export function selectByNames(sql: SqlDb, cid: number, names: string[]): StoredObject[] {
+export async function selectByNames(q: Q, cid: number, names: string[]): Promise<StoredObject[]> {
   const out: StoredObject[] = [];
-  const stmt = sql.stmt(
-    `SELECT ${OBJECT_COLUMNS} FROM objects WHERE collection = ? AND name IN (SELECT value FROM json_each(?))`,
-  );
   const unique = [...new Set(names)];
   for (let i = 0; i < unique.length; i += NAME_CHUNK) {
-    for (const row of stmt.all(cid, JSON.stringify(unique.slice(i, i + NAME_CHUNK)))) out.push(toStored(row));
+    const { list, params } = nameList(q.dialect, unique.slice(i, i + NAME_CHUNK));
+    const rows = await q.all(`SELECT ${OBJECT_COLUMNS} FROM objects WHERE collection = ? AND name IN ${list}`, [
+      cid,
+      ...params,
+    ] as Params);
+    for (const row of rows) out.push(toStored(row));
   }
   return out;
 }
 
-function currentEtag(sql: SqlDb, cid: number, name: string): string | undefined {
-  const row = sql.stmt('SELECT etag FROM objects WHERE collection = ? AND name = ?').get(cid, name);
+/** The current etag, its row locked until commit (inside a write transaction). */
+async function currentEtag(q: Q, cid: number, name: string): Promise<string | undefined> {
+  const text = 'SELECT etag FROM objects WHERE collection = ? AND name = ?';
+  const row = await q.get(q.dialect === 'sqlite' ? text : `${text} FOR UPDATE`, [cid, name]);
   return row ? String(row.etag) : undefined;
 }
+
+/** A unique-key violation: another writer created the row between our read and our insert. */
+function isDuplicate(err: unknown): boolean {
+  const e = err as { code?: unknown; errcode?: unknown } | null;
+  return e?.code === '23505' || e?.code === 'ER_DUP_ENTRY' || e?.errcode === 2067 || e?.errcode === 1555;
+}
+
+const INSERT = `INSERT INTO objects (collection, name, uid, component_type, content_type, body, etag, size,
+  last_modified, time_indexed, time_exact, time_complete_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const UPDATE = `UPDATE objects SET uid = ?, component_type = ?, content_type = ?, body = ?, etag = ?, size = ?,
+  last_modified = ?, time_indexed = ?, time_exact = ?, time_complete_until = ?
+  WHERE collection = ? AND name = ? AND etag = ?`;
 
 /** RFC 9110 §13.1.1/§13.1.2 against the current state, inside the write transaction. */
 function checkPreconditions(name: string, etag: string | undefined, pre: WritePreconditions): void {
@@ -60,76 +84,83 @@ function checkPreconditions(name: string, etag: string | undefined, pre: WritePr
 }
 
 /** Creates or replaces an object; replacing keeps its dead properties. Call inside a write transaction. */
-export function putRow(
-  sql: SqlDb,
+export async function putRow(
+  q: Q,
   h: CollectionHandle,
   name: string,
   input: PutInput,
   pre: WritePreconditions,
-): PutResult {
-  const before = currentEtag(sql, h.cid, name);
+): Promise<PutResult> {
+  const before = await currentEtag(q, h.cid, name);
   checkPreconditions(name, before, pre);
   if (input.uid !== undefined) {
     // RFC 4791 §5.3.2.1 / RFC 6352 §6.3.2.1 no-uid-conflict: one UID per collection.
-    const holder = sql
-      .stmt('SELECT name FROM objects WHERE collection = ? AND uid = ? AND name <> ? LIMIT 1')
-      .get(h.cid, input.uid, name);
+    const holder = await q.get('SELECT name FROM objects WHERE collection = ? AND uid = ? AND name <> ? LIMIT 1', [
+      h.cid,
+      input.uid,
+      name,
+    ]);
     if (holder) throw new BackendError('conflict', `UID ${input.uid} is used by ${holder.name}`, String(holder.name));
   }
   const etag = contentEtag(input.body);
   const now = Date.now();
-  sql
-    .stmt(
-      `INSERT INTO objects (collection, name, uid, component_type, content_type, body, etag, size, last_modified,
-         time_indexed, time_exact, time_complete_until)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (collection, name) DO UPDATE SET uid = excluded.uid, component_type = excluded.component_type,
-         content_type = excluded.content_type, body = excluded.body, etag = excluded.etag, size = excluded.size,
-         last_modified = excluded.last_modified, time_indexed = excluded.time_indexed,
-         time_exact = excluded.time_exact, time_complete_until = excluded.time_complete_until`,
-    )
-    .run(
-      h.cid,
-      name,
-      input.uid ?? null,
-      input.componentType ?? null,
-      input.contentType,
-      input.body,
-      etag,
-      input.body.byteLength,
-      now,
-      input.timeIndex ? 1 : 0,
-      input.timeIndex?.exact ? 1 : 0,
-      input.timeIndex?.completeUntil ?? null,
-    );
-  storeSpans(sql, h.cid, name, input, before !== undefined);
-  recordChange(sql, h.cid, name, 'put', now);
+  const values = [
+    input.uid ?? null,
+    input.componentType ?? null,
+    input.contentType,
+    input.body,
+    etag,
+    input.body.byteLength,
+    now,
+    input.timeIndex ? 1 : 0,
+    input.timeIndex?.exact ? 1 : 0,
+    input.timeIndex?.completeUntil ?? null,
+  ];
+  if (before === undefined) {
+    try {
+      await q.run(INSERT, [h.cid, name, ...values]);
+    } catch (err) {
+      if (isDuplicate(err)) throw new BackendError('precondition-failed', `${name} was created concurrently`);
+      throw err;
+    }
+  } else if ((await q.run(UPDATE, [...values, h.cid, name, before])) !== 1) {
+    throw new BackendError('precondition-failed', `${name} changed concurrently`);
+  }
+  await storeSpans(q, h.cid, name, input, before !== undefined);
+  await recordChange(q, h.cid, name, 'put', now);
   return { etag, created: before === undefined };
 }
 
-export function deleteRow(sql: SqlDb, h: CollectionHandle, name: string, pre: WritePreconditions): void {
-  const before = currentEtag(sql, h.cid, name);
+export async function deleteRow(q: Q, h: CollectionHandle, name: string, pre: WritePreconditions): Promise<void> {
+  const before = await currentEtag(q, h.cid, name);
   if (before === undefined) throw new BackendError('not-found', `no object ${name}`);
   checkPreconditions(name, before, pre);
-  sql.stmt('DELETE FROM objects WHERE collection = ? AND name = ?').run(h.cid, name);
-  recordChange(sql, h.cid, name, 'delete', Date.now());
+  if (
+    (await q.run('DELETE FROM objects WHERE collection = ? AND name = ? AND etag = ?', [h.cid, name, before])) !== 1
+  ) {
+    throw new BackendError('precondition-failed', `${name} changed concurrently`);
+  }
+  await recordChange(q, h.cid, name, 'delete', Date.now());
 }
 
 /** Sets (value) or removes (null) dead properties of an object. Does not change its etag or the feed. */
-export function patchProps(
-  sql: SqlDb,
+export async function patchProps(
+  q: Q,
   h: CollectionHandle,
   name: string,
   props: Record<string, XmlElement | null>,
-): void {
-  const row = sql.stmt('SELECT dead_props FROM objects WHERE collection = ? AND name = ?').get(h.cid, name);
+): Promise<void> {
+  const text = 'SELECT dead_props FROM objects WHERE collection = ? AND name = ?';
+  const row = await q.get(q.dialect === 'sqlite' ? text : `${text} FOR UPDATE`, [h.cid, name]);
   if (!row) throw new BackendError('not-found', `no object ${name}`);
   const next = parseJson<Record<string, XmlElement>>(row.dead_props, {});
   for (const [key, value] of Object.entries(props)) {
     if (value === null) delete next[key];
     else next[key] = value;
   }
-  sql
-    .stmt('UPDATE objects SET dead_props = ? WHERE collection = ? AND name = ?')
-    .run(JSON.stringify(next), h.cid, name);
+  await q.run('UPDATE objects SET dead_props = ? WHERE collection = ? AND name = ?', [
+    JSON.stringify(next),
+    h.cid,
+    name,
+  ]);
 }

@@ -1,16 +1,49 @@
-// Opens the embedded default store: one SQLite file holding users, collections, objects and the change
-// log. Creates the directory, configures the connection (WAL, busy timeout, foreign keys) and migrates.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
-import { SqlDb } from './db.ts';
-import { configureConnection, migrate } from './migrations.ts';
-import { SqlBackend } from './sqlite-backend.ts';
+// Opens the native SQL store on any supported database: the embedded default (one SQLite file holding
+// users, collections, objects and the change log), PostgreSQL or MySQL/MariaDB. Connects through the query
+// layer (pooled, with time-outs), migrates the schema, and hands out the backend and the user store.
+import type { DatabaseSync } from 'node:sqlite';
+import { SqlBackend } from './backend.ts';
+import { migrate } from './migrations.ts';
+import { openSqlConnection, type SqlConnection, type SqlConnectionOptions } from './query/connect.ts';
+import { SqlExec } from './query/exec.ts';
 import { SqlUserStore } from './user-store.ts';
 
-export interface OpenSqliteOptions {
+export interface SqlStoreOptions {
   /** Backend mount id. Default 'sql'. */
   id?: string;
+}
+
+export interface OpenedSqlStore {
+  conn: SqlConnection;
+  backend: SqlBackend;
+  users: SqlUserStore;
+  close(): Promise<void>;
+}
+
+/** The native store on an open connection (migrated first). The connection stays the caller's to close. */
+export async function nativeStore(conn: SqlConnection, options: SqlStoreOptions = {}): Promise<OpenedSqlStore> {
+  await migrate(conn);
+  const sql = new SqlExec(conn);
+  return {
+    conn,
+    backend: new SqlBackend(sql, { id: options.id }),
+    users: new SqlUserStore(sql),
+    close: () => conn.close(),
+  };
+}
+
+/** Connects to the database, migrates it and opens the native store; close() closes the connection. */
+export async function openSqlStore(options: SqlConnectionOptions & SqlStoreOptions): Promise<OpenedSqlStore> {
+  const conn = await openSqlConnection(options);
+  try {
+    return await nativeStore(conn, options);
+  } catch (err) {
+    await conn.close().catch(() => {});
+    throw err;
+  }
+}
+
+export interface OpenSqliteOptions extends SqlStoreOptions {
   /**
    * How long a write waits for another connection's lock before failing with BackendError('unavailable').
    * node:sqlite is synchronous, so the wait blocks the event loop: keep it short. Default 5000 ms.
@@ -18,31 +51,13 @@ export interface OpenSqliteOptions {
   busyTimeoutMs?: number;
 }
 
-export interface OpenedSqlite {
+export interface OpenedSqlite extends OpenedSqlStore {
+  /** The raw node:sqlite handle (pragmas, inspection in tests). */
   db: DatabaseSync;
-  backend: SqlBackend;
-  users: SqlUserStore;
-  close(): void;
 }
 
-/** Opens (creating if needed) the database at `file`; `:memory:` gives a private in-memory store. */
-export function openSqlite(file: string, options: OpenSqliteOptions = {}): OpenedSqlite {
-  if (file !== ':memory:' && !file.startsWith('file:')) mkdirSync(dirname(file), { recursive: true });
-  const db = new DatabaseSync(file, { enableForeignKeyConstraints: true });
-  try {
-    configureConnection(db, options.busyTimeoutMs ?? 5000);
-    migrate(db);
-  } catch (err) {
-    db.close();
-    throw err;
-  }
-  const sql = new SqlDb(db);
-  return {
-    db,
-    backend: new SqlBackend(sql, { id: options.id }),
-    users: new SqlUserStore(sql),
-    close() {
-      if (db.isOpen) db.close();
-    },
-  };
+/** Opens (creating if needed) the SQLite database at `file`; `:memory:` gives a private in-memory store. */
+export async function openSqlite(file: string, options: OpenSqliteOptions = {}): Promise<OpenedSqlite> {
+  const s = await openSqlStore({ dialect: 'sqlite', file, busyTimeoutMs: options.busyTimeoutMs, id: options.id });
+  return { ...s, db: s.conn.sqlite as DatabaseSync };
 }

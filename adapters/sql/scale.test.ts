@@ -10,7 +10,7 @@ const COUNT = 3_600;
 
 test('3,600 objects: insert, list (names + etags), initial sync and multiget agree', async (t) => {
   const tmp = tempDir();
-  const s = openSqlite(tmp.file);
+  const s = await openSqlite(tmp.file);
   try {
     const ref = calRef('big');
     await s.backend.admin.createCollection(ref, 'calendar', {});
@@ -47,7 +47,7 @@ test('3,600 objects: insert, list (names + etags), initial sync and multiget agr
     t.diagnostic(plan);
     assert.match(plan, /USING COVERING INDEX objects_list/);
   } finally {
-    s.close();
+    await s.close();
     tmp.remove();
   }
 });

@@ -1,14 +1,7 @@
-// Versioned schema migrations of the native SQLite store. Each migration runs in its own transaction and
-// records itself in schema_version, so reopening a database applies only what is missing.
-import type { DatabaseSync } from 'node:sqlite';
+// The native schema on SQLite (the embedded default), as versioned migrations (migrations.ts applies them).
+import type { Migration } from './migration-types.ts';
 
-export interface Migration {
-  version: number;
-  description: string;
-  sql: string;
-}
-
-export const MIGRATIONS: readonly Migration[] = [
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     description: 'users, collections, objects, change log',
@@ -112,59 +105,3 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
 ];
-
-/** The schema version this code expects. */
-export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
-
-/** Connection settings for every connection to the store. */
-export function configureConnection(db: DatabaseSync, busyTimeoutMs: number): void {
-  db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
-  db.exec('PRAGMA foreign_keys = ON');
-  // WAL: readers never block the writer. `:memory:` databases stay in 'memory' mode, which is fine.
-  db.exec('PRAGMA journal_mode = WAL');
-  // In WAL mode NORMAL keeps every commit atomic; only the last commits can be lost on power failure.
-  db.exec('PRAGMA synchronous = NORMAL');
-}
-
-/** The version recorded in the database (0 for an empty one). */
-export function currentVersion(db: DatabaseSync): number {
-  db.exec(
-    'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied INTEGER NOT NULL)',
-  );
-  const row = db.prepare('SELECT MAX(version) AS v FROM schema_version').get();
-  return Number(row?.v ?? 0);
-}
-
-/**
- * Applies every migration newer than the database's version, each in one transaction. Safe when two
- * processes open the same file at once: the version is re-read under the write lock. Refuses a database
- * written by a newer davgate.
- */
-export function migrate(db: DatabaseSync, migrations: readonly Migration[] = MIGRATIONS): number[] {
-  const applied: number[] = [];
-  const latest = migrations.length ? migrations[migrations.length - 1].version : 0;
-  const found = currentVersion(db);
-  if (found > latest) {
-    throw new Error(`database schema version ${found} is newer than this davgate supports (${latest})`);
-  }
-  for (const m of migrations) {
-    if (m.version <= found) continue;
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      if (currentVersion(db) < m.version) {
-        db.exec(m.sql);
-        db.prepare('INSERT INTO schema_version (version, description, applied) VALUES (?, ?, ?)').run(
-          m.version,
-          m.description,
-          Date.now(),
-        );
-        applied.push(m.version);
-      }
-      db.exec('COMMIT');
-    } catch (err) {
-      if (db.isTransaction) db.exec('ROLLBACK');
-      throw err;
-    }
-  }
-  return applied;
-}

@@ -16,7 +16,7 @@ describe('SqlBackend objects', () => {
   let s: OpenedSqlite;
   const ref = calRef();
   beforeEach(async () => {
-    s = openSqlite(':memory:');
+    s = await openSqlite(':memory:');
     await s.backend.admin.createCollection(ref, 'calendar', { displayName: 'Cal' });
   });
   afterEach(() => s.close());
@@ -145,7 +145,7 @@ describe('SqlBackend objects', () => {
   });
 
   test('a closed database surfaces as unavailable', async () => {
-    s.close();
+    await s.close();
     await rejectsWith(s.backend.putObject(ref, 'a.ics', event('u'), {}), 'unavailable');
     await rejectsWith(s.backend.listCollections('alice', 'calendars'), 'unavailable');
   });
@@ -153,8 +153,8 @@ describe('SqlBackend objects', () => {
 
 describe('SqlBackend admin', () => {
   let s: OpenedSqlite;
-  beforeEach(() => {
-    s = openSqlite(':memory:');
+  beforeEach(async () => {
+    s = await openSqlite(':memory:');
   });
   afterEach(() => s.close());
 

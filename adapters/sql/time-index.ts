@@ -1,9 +1,9 @@
-// The calendar time index of the native SQLite store (migration 2): the instance spans the CalDAV core
+// The calendar time index of the native SQL store (migration 2): the instance spans the CalDAV core
 // computes at write time (PutInput.timeIndex) stored one row each, so calendar-query time ranges and
 // free-busy are answered by an index range scan instead of parsing every object.
-import type { SQLOutputValue, StatementSync } from 'node:sqlite';
 import type { BusyResult, PutInput, TimeSpan } from '../../src/backend/types.ts';
-import type { SqlDb } from './db.ts';
+import { NAME_CHUNK, nameList } from './objects.ts';
+import type { Q, Row } from './query/exec.ts';
 
 /** ±Infinity in integer columns (the JavaScript Date range). */
 const NEG = -8_640_000_000_000_000;
@@ -15,33 +15,13 @@ const clamp = (x: number): number => (x === Number.NEGATIVE_INFINITY ? NEG : x =
 const unclamp = (x: number): number =>
   x <= NEG + 1 ? Number.NEGATIVE_INFINITY : x >= POS - 1 ? Number.POSITIVE_INFINITY : x;
 
-/** Prepared statements that return rows as arrays (cheaper than objects for hundreds of rows), per connection. */
-const arrayStatements = new WeakMap<SqlDb, Map<string, StatementSync>>();
-
-function arrays(sql: SqlDb, text: string): StatementSync {
-  let m = arrayStatements.get(sql);
-  if (!m) {
-    m = new Map();
-    arrayStatements.set(sql, m);
-  }
-  let st = m.get(text);
-  if (!st) {
-    st = sql.db.prepare(text);
-    st.setReturnArrays(true);
-    m.set(text, st);
-  }
-  return st;
-}
-
 /** Replaces the spans of one object (its row holds the index flags). Call inside the write transaction. */
-export function storeSpans(sql: SqlDb, cid: number, name: string, input: PutInput, replacing: boolean): void {
-  if (replacing) sql.stmt('DELETE FROM object_spans WHERE collection = ? AND name = ?').run(cid, name);
+export async function storeSpans(q: Q, cid: number, name: string, input: PutInput, replacing: boolean): Promise<void> {
+  if (replacing) await q.run('DELETE FROM object_spans WHERE collection = ? AND name = ?', [cid, name]);
   const ti = input.timeIndex;
   if (!ti) return;
-  const insert = sql.stmt(
-    `INSERT INTO object_spans (collection, name, seq, lo, hi, long, flags, rid, comp, busy, exact, until)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const insert = `INSERT INTO object_spans (collection, name, seq, lo, hi, "long", flags, rid, comp, busy, exact, "until")
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
   const exact = ti.exact ? 1 : 0;
   const until = ti.completeUntil ?? null;
   for (const [seq, s] of ti.spans.entries()) {
@@ -49,16 +29,24 @@ export function storeSpans(sql: SqlDb, cid: number, name: string, input: PutInpu
     const hi = clamp(s.end) + (s.inclEnd ? 1 : 0);
     const flags = (s.inclStart ? 1 : 0) | (s.inclEnd ? 2 : 0) | (s.busyOnly ? 4 : 0);
     const long = hi - lo > LONG_SPAN_MS ? 1 : 0;
-    insert.run(cid, name, seq, lo, hi, long, flags, s.rid ?? null, s.comp ?? null, s.busy ?? null, exact, until);
+    await q.run(insert, [
+      cid,
+      name,
+      seq,
+      lo,
+      hi,
+      long,
+      flags,
+      s.rid ?? null,
+      s.comp ?? null,
+      s.busy ?? null,
+      exact,
+      until,
+    ]);
   }
 }
 
-/** A span from an array row `name, lo, hi, flags, rid, comp, busy, …`. */
-function spanFromArray(r: SQLOutputValue[]): TimeSpan {
-  return toSpan({ lo: r[1], hi: r[2], flags: r[3], rid: r[4], comp: r[5], busy: r[6] });
-}
-
-function toSpan(row: Record<string, SQLOutputValue>): TimeSpan {
+function toSpan(row: Row): TimeSpan {
   const flags = Number(row.flags);
   const s: TimeSpan = {
     start: unclamp(Number(row.lo) + (flags & 1 ? 1 : 0)),
@@ -67,9 +55,9 @@ function toSpan(row: Record<string, SQLOutputValue>): TimeSpan {
   if (flags & 1) s.inclStart = true;
   if (flags & 2) s.inclEnd = true;
   if (flags & 4) s.busyOnly = true;
-  if (row.rid !== null) s.rid = Number(row.rid);
-  if (row.comp !== null) s.comp = Number(row.comp);
-  if (row.busy !== null) s.busy = String(row.busy);
+  if (row.rid != null) s.rid = Number(row.rid);
+  if (row.comp != null) s.comp = Number(row.comp);
+  if (row.busy != null) s.busy = String(row.busy);
   return s;
 }
 
@@ -83,15 +71,38 @@ export function rangeBounds(range: { start?: Date; end?: Date }): { qs: number; 
  * short spans by a range scan on lo, long ones apart. `extra` filters further (e.g. busy IS NOT NULL).
  */
 function overlapping(columns: string, extra: string): string {
-  return `SELECT ${columns} FROM object_spans WHERE collection = :cid AND long = 0 AND lo > :qs - ${LONG_SPAN_MS} AND lo < :qe AND hi > :qs ${extra}
+  return `SELECT ${columns} FROM object_spans WHERE collection = :cid AND "long" = 0 AND lo > :qsl AND lo < :qe AND hi > :qs ${extra}
     UNION ALL
-    SELECT ${columns} FROM object_spans WHERE collection = :cid AND long = 1 AND lo < :qe AND hi > :qs ${extra}`;
+    SELECT ${columns} FROM object_spans WHERE collection = :cid AND "long" = 1 AND lo < :qe AND hi > :qs ${extra}`;
 }
 
 const MATCHING = 'AND (flags & 4) = 0';
 const OBJECT_COLUMNS = 'o.name, o.etag, o.body, o.content_type, o.last_modified, o.dead_props, o.component_type';
 /** The same without the body (an empty blob), for items whose bodies the core does not need. */
-const HEAD_COLUMNS = "o.name, o.etag, X'' AS body, o.content_type, o.last_modified, o.dead_props, o.component_type";
+const HEAD_COLUMNS = {
+  sqlite: "o.name, o.etag, X'' AS body, o.content_type, o.last_modified, o.dead_props, o.component_type",
+  postgres: "o.name, o.etag, ''::bytea AS body, o.content_type, o.last_modified, o.dead_props, o.component_type",
+  mysql: "o.name, o.etag, X'' AS body, o.content_type, o.last_modified, o.dead_props, o.component_type",
+};
+
+/** Rows of the named objects. SQLite: one lookup per name in list order (it would otherwise walk the collection). */
+async function byName(q: Q, cols: string, cid: number, names: string[]): Promise<Row[]> {
+  if (names.length === 0) return [];
+  if (q.dialect === 'sqlite') {
+    return q.all(`SELECT ${cols} FROM json_each(?) n CROSS JOIN objects o ON o.collection = ? AND o.name = n.value`, [
+      JSON.stringify(names),
+      cid,
+    ]);
+  }
+  const out: Row[] = [];
+  for (let i = 0; i < names.length; i += NAME_CHUNK) {
+    const { list, params } = nameList(q.dialect, names.slice(i, i + NAME_CHUNK));
+    out.push(
+      ...(await q.all(`SELECT ${cols} FROM objects o WHERE o.collection = ? AND o.name IN ${list}`, [cid, ...params])),
+    );
+  }
+  return out;
+}
 
 /**
  * Calendar objects of `component` (or of unknown type) that may match a time range: those with an
@@ -99,60 +110,48 @@ const HEAD_COLUMNS = "o.name, o.etag, X'' AS body, o.content_type, o.last_modifi
  * `sure` tells which rows the spans decide exactly. Separate statements, each an index lookup (in
  * one compound statement SQLite prefers to walk every object of the collection in name order).
  */
-export function selectByTime(
-  sql: SqlDb,
+export async function selectByTime(
+  q: Q,
   cid: number,
   component: string,
   qs: number,
   qe: number,
   noBodies = false,
   withSpans = false,
-): { rows: Record<string, SQLOutputValue>[]; sure: Set<string>; spans: Record<string, TimeSpan[]> } {
+): Promise<{ rows: Row[]; sure: Set<string>; spans: Record<string, TimeSpan[]> }> {
   // One range scan gives the candidates, whether their index is exact, and (when wanted) their spans.
   const spans: Record<string, TimeSpan[]> = {};
   const exact = new Map<string, boolean>();
   if (withSpans) {
     const cols = 'name, lo, hi, flags, rid, comp, busy, exact';
-    for (const r of arrays(sql, overlapping(cols, MATCHING)).all({ cid, qs, qe }) as unknown as SQLOutputValue[][]) {
-      const name = String(r[0]);
-      exact.set(name, (exact.get(name) ?? true) && Number(r[7]) === 1);
+    for (const r of await q.all(overlapping(cols, MATCHING), { cid, qs, qe, qsl: qs - LONG_SPAN_MS })) {
+      const name = String(r.name);
+      exact.set(name, (exact.get(name) ?? true) && Number(r.exact) === 1);
       spans[name] = spans[name] ?? [];
-      spans[name].push(spanFromArray(r));
+      spans[name].push(toSpan(r));
     }
   } else {
-    for (const r of arrays(sql, overlapping('name, exact', MATCHING)).all({
-      cid,
-      qs,
-      qe,
-    }) as unknown as SQLOutputValue[][]) {
-      const name = String(r[0]);
-      exact.set(name, (exact.get(name) ?? true) && Number(r[1]) === 1);
+    for (const r of await q.all(overlapping('name, exact', MATCHING), { cid, qs, qe, qsl: qs - LONG_SPAN_MS })) {
+      const name = String(r.name);
+      exact.set(name, (exact.get(name) ?? true) && Number(r.exact) === 1);
     }
   }
-  const byName = (cols: string, names: string[]) =>
-    names.length === 0
-      ? []
-      : sql
-          .stmt(
-            `SELECT ${cols} FROM json_each(:names) n CROSS JOIN objects o ON o.collection = :cid AND o.name = n.value`,
-          )
-          .all({ cid, names: JSON.stringify(names) });
   const exactNames = [...exact].filter(([, e]) => e).map(([n]) => n);
   const inexactNames = [...exact].filter(([, e]) => !e).map(([n]) => n);
   const hits = [
-    ...byName(noBodies ? HEAD_COLUMNS : OBJECT_COLUMNS, exactNames),
-    ...byName(OBJECT_COLUMNS, inexactNames),
+    ...(await byName(q, noBodies ? HEAD_COLUMNS[q.dialect] : OBJECT_COLUMNS, cid, exactNames)),
+    ...(await byName(q, OBJECT_COLUMNS, cid, inexactNames)),
   ];
-  const unindexed = sql
-    .stmt(`SELECT ${OBJECT_COLUMNS} FROM objects o WHERE o.collection = :cid AND o.time_indexed = 0`)
-    .all({ cid });
-  const cut = sql
-    .stmt(
-      `SELECT ${OBJECT_COLUMNS} FROM objects o
+  const unindexed = await q.all(
+    `SELECT ${OBJECT_COLUMNS} FROM objects o WHERE o.collection = :cid AND o.time_indexed = 0`,
+    { cid },
+  );
+  const cut = await q.all(
+    `SELECT ${OBJECT_COLUMNS} FROM objects o
        WHERE o.collection = :cid AND o.time_complete_until IS NOT NULL AND o.time_complete_until <= :qe`,
-    )
-    .all({ cid, qe });
-  const typed = (r: Record<string, SQLOutputValue>) => r.component_type === null || r.component_type === component;
+    { cid, qe },
+  );
+  const typed = (r: Row) => r.component_type === null || r.component_type === component;
   const rows = [...hits.filter(typed), ...[...unindexed, ...cut].filter((r) => typed(r) && !exact.has(String(r.name)))];
   rows.sort((a, b) => (String(a.name) < String(b.name) ? -1 : String(a.name) > String(b.name) ? 1 : 0));
   const sure = new Set<string>();
@@ -161,11 +160,22 @@ export function selectByTime(
 }
 
 /** The matching spans of the named objects overlapping [qs, qe), by object name. */
-export function spansOf(sql: SqlDb, cid: number, names: string[], qs: number, qe: number): Record<string, TimeSpan[]> {
+export async function spansOf(
+  q: Q,
+  cid: number,
+  names: string[],
+  qs: number,
+  qe: number,
+): Promise<Record<string, TimeSpan[]>> {
   const out: Record<string, TimeSpan[]> = {};
   if (names.length === 0) return out;
   const wanted = new Set(names);
-  const rows = sql.stmt(`${overlapping('name, lo, hi, flags, rid, comp, busy', MATCHING)}`).all({ cid, qs, qe });
+  const rows = await q.all(overlapping('name, lo, hi, flags, rid, comp, busy', MATCHING), {
+    cid,
+    qs,
+    qe,
+    qsl: qs - LONG_SPAN_MS,
+  });
   for (const r of rows) {
     const name = String(r.name);
     if (!wanted.has(name)) continue;
@@ -179,30 +189,31 @@ export function spansOf(sql: SqlDb, cid: number, names: string[], qs: number, qe
  * Busy spans overlapping [qs, qe) of objects whose index answers the range exactly, and the names of
  * VEVENT/VFREEBUSY objects (or of unknown type) it cannot answer.
  */
-export function busyByTime(sql: SqlDb, cid: number, qs: number, qe: number): BusyResult {
-  const spans = sql
-    .stmt(
+export async function busyByTime(q: Q, cid: number, qs: number, qe: number): Promise<BusyResult> {
+  const spans = (
+    await q.all(
       overlapping(
         'name, lo, hi, flags, rid, comp, busy',
-        'AND busy IS NOT NULL AND exact = 1 AND (until IS NULL OR until > :qe)',
+        'AND busy IS NOT NULL AND exact = 1 AND ("until" IS NULL OR "until" > :qe)',
       ),
+      { cid, qs, qe, qsl: qs - LONG_SPAN_MS },
     )
-    .all({ cid, qs, qe })
-    .map(toSpan);
-  const busyTypes = (r: Record<string, SQLOutputValue>) =>
+  ).map(toSpan);
+  const busyTypes = (r: Row) =>
     r.component_type === null || r.component_type === 'VEVENT' || r.component_type === 'VFREEBUSY';
   const unsure = new Set<string>();
-  for (const r of sql
-    .stmt('SELECT name, component_type FROM objects o WHERE o.collection = :cid AND o.time_indexed = 0')
-    .all({ cid }))
+  for (const r of await q.all(
+    'SELECT name, component_type FROM objects o WHERE o.collection = :cid AND o.time_indexed = 0',
+    { cid },
+  ))
     if (busyTypes(r)) unsure.add(String(r.name));
-  for (const r of sql
-    .stmt(
-      `SELECT name, component_type FROM objects o
+  for (const r of await q.all(
+    `SELECT name, component_type FROM objects o
        WHERE o.collection = :cid AND o.time_complete_until IS NOT NULL AND o.time_complete_until <= :qe`,
-    )
-    .all({ cid, qe }))
+    { cid, qe },
+  ))
     if (busyTypes(r)) unsure.add(String(r.name));
-  for (const r of sql.stmt(overlapping('name', 'AND exact = 0')).all({ cid, qs, qe })) unsure.add(String(r.name));
+  for (const r of await q.all(overlapping('name', 'AND exact = 0'), { cid, qs, qe, qsl: qs - LONG_SPAN_MS }))
+    unsure.add(String(r.name));
   return { spans, unsure: [...unsure].sort() };
 }

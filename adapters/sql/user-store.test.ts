@@ -6,8 +6,8 @@ import { type OpenedSqlite, openSqlite } from './open.ts';
 
 describe('SqlUserStore', () => {
   let s: OpenedSqlite;
-  beforeEach(() => {
-    s = openSqlite(':memory:');
+  beforeEach(async () => {
+    s = await openSqlite(':memory:');
   });
   afterEach(() => s.close());
 

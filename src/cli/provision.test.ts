@@ -5,7 +5,7 @@ import { provisionUser } from './provision.ts';
 
 describe('provisionUser: a new user gets a default calendar and address book', () => {
   it('creates calendars/calendar (VEVENT+VTODO, "Calendar") and addressbooks/contacts', async () => {
-    const { backend, close } = openSqlite(':memory:');
+    const { backend, close } = await openSqlite(':memory:');
     try {
       const created = await provisionUser(backend, 'alice');
       assert.deepEqual(created, [
@@ -25,7 +25,7 @@ describe('provisionUser: a new user gets a default calendar and address book', (
   });
 
   it('is idempotent: a second call creates nothing', async () => {
-    const { backend, close } = openSqlite(':memory:');
+    const { backend, close } = await openSqlite(':memory:');
     try {
       await provisionUser(backend, 'alice');
       assert.deepEqual(await provisionUser(backend, 'alice'), []);
@@ -36,7 +36,7 @@ describe('provisionUser: a new user gets a default calendar and address book', (
   });
 
   it('leaves a home alone that already has a collection of that kind', async () => {
-    const { backend, close } = openSqlite(':memory:');
+    const { backend, close } = await openSqlite(':memory:');
     try {
       await backend.admin?.createCollection({ owner: 'bob', home: 'calendars', id: 'work' }, 'calendar', {
         displayName: 'Work',
@@ -53,7 +53,7 @@ describe('provisionUser: a new user gets a default calendar and address book', (
   });
 
   it('does nothing on a backend that cannot create collections', async () => {
-    const { backend, close } = openSqlite(':memory:');
+    const { backend, close } = await openSqlite(':memory:');
     try {
       const readOnly = Object.create(backend, { admin: { value: undefined } });
       assert.deepEqual(await provisionUser(readOnly, 'carol'), []);

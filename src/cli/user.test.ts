@@ -14,8 +14,8 @@ async function withData() {
     const code = await runCli([...args, '--data-dir', dir], testRuntime, io);
     return { code, io };
   };
-  const inspect = async <T>(fn: (store: ReturnType<typeof openSqlite>) => Promise<T>): Promise<T> => {
-    const store = openSqlite(join(dir, 'davgate.sqlite'));
+  const inspect = async <T>(fn: (store: Awaited<ReturnType<typeof openSqlite>>) => Promise<T>): Promise<T> => {
+    const store = await openSqlite(join(dir, 'davgate.sqlite'));
     try {
       return await fn(store);
     } finally {

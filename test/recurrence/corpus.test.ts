@@ -165,15 +165,18 @@ describe('recurrence corpus: evaluation from the body (RFC 4791 §9.9, §9.6.5; 
   }
 });
 
-function backendSuite(name: string, make: () => { backend: Backend; close(): void }) {
+function backendSuite(
+  name: string,
+  make: () => Promise<{ backend: Backend; close(): unknown }> | { backend: Backend; close(): unknown },
+) {
   describe(`recurrence corpus through the REPORTs on the ${name} backend (time index, fast expand)`, () => {
     let backend: Backend;
-    let close: () => void;
+    let close: () => unknown;
     const infos = new Map<string, CollectionInfo>();
     const failed = new Map<string, unknown>();
 
     before(async () => {
-      ({ backend, close } = make());
+      ({ backend, close } = await make());
       for (const [i, c] of cases.entries()) {
         const info = calendarInfoFor(c, `c${i}`);
         const admin = backend.admin;
@@ -244,8 +247,8 @@ function backendSuite(name: string, make: () => { backend: Backend; close(): voi
   });
 }
 
-backendSuite('SQLite', () => {
-  const s = openSqlite(':memory:');
+backendSuite('SQLite', async () => {
+  const s = await openSqlite(':memory:');
   return { backend: s.backend, close: () => s.close() };
 });
 backendSuite('memory', () => ({ backend: new MemoryBackend(), close: () => {} }));

@@ -55,7 +55,7 @@ export function isTransient(err: unknown): boolean {
   if (e.fatal === true) return true; // mysql2: the connection is unusable
   const msg = e.message ?? '';
   // pg-pool and pg report these without a code.
-  return /timeout exceeded when trying to connect|Connection terminated|connection is closed|Cannot use a pool after calling end/i.test(
+  return /timeout exceeded when trying to connect|Connection terminated|connection is closed|Cannot use a pool after calling end|driver has already been destroyed/i.test(
     msg,
   );
 }

@@ -1,0 +1,169 @@
+// Runs the native profile's SQL on SQLite, PostgreSQL and MySQL/MariaDB through Kysely's connections. A
+// statement is written once (SQLite spelling: `?` or `:name` parameters, "double-quoted" identifiers),
+// translated for the dialect once and cached, and executed as a pre-compiled query: the hot paths build
+// no query trees. Transactions hold one pooled connection and map driver failures onto BackendError.
+import { type CompiledQuery, type Kysely, RawNode } from 'kysely';
+import type { SqlConnection, SqlDialectName } from './connect.ts';
+import { mapDriverError } from './errors.ts';
+
+export type Params = readonly unknown[] | Readonly<Record<string, unknown>>;
+export type Row = Record<string, unknown>;
+
+/** What the store's functions run statements on: the pool, or one connection inside a transaction. */
+export interface Q {
+  readonly dialect: SqlDialectName;
+  all(text: string, params?: Params): Promise<Row[]>;
+  get(text: string, params?: Params): Promise<Row | undefined>;
+  /** Runs a write; resolves to the number of affected rows. */
+  run(text: string, params?: Params): Promise<number>;
+}
+
+interface Translated {
+  sql: string;
+  /** Parameter names in placeholder order when the text used `:name`; undefined for positional `?`. */
+  names: string[] | undefined;
+  node: RawNode;
+}
+
+/** Rewrites placeholders and identifier quotes for `dialect`, leaving string literals alone. */
+export function translate(text: string, dialect: SqlDialectName): Translated {
+  let out = '';
+  let n = 0;
+  let names: string[] | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "'") {
+      const end = text.indexOf("'", i + 1);
+      const stop = end < 0 ? text.length : end + 1;
+      out += text.slice(i, stop);
+      i = stop - 1;
+    } else if (ch === '"' && dialect === 'mysql') {
+      out += '`';
+    } else if (ch === '?') {
+      out += dialect === 'postgres' ? `$${++n}` : '?';
+    } else if (ch === ':' && text[i + 1] === ':') {
+      out += '::';
+      i++;
+    } else if (ch === ':' && /[A-Za-z_]/.test(text[i + 1] ?? '')) {
+      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i + 1));
+      const name = m?.[0] ?? '';
+      names ??= [];
+      names.push(name);
+      out += dialect === 'postgres' ? `$${++n}` : '?';
+      i += name.length;
+    } else {
+      out += ch;
+    }
+  }
+  return { sql: out, names, node: RawNode.createWithSql(out) };
+}
+
+/** Network drivers want Buffers for binary parameters (pg: bytea, mysql2: an escaped blob). */
+function param(v: unknown): unknown {
+  if (v instanceof Uint8Array && !Buffer.isBuffer(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  return v;
+}
+
+let queryCounter = 0;
+
+/** Statement text → its translation, one cache per dialect (statements are a fixed, small set). */
+const caches: Record<SqlDialectName, Map<string, Translated>> = {
+  sqlite: new Map(),
+  postgres: new Map(),
+  mysql: new Map(),
+};
+
+function compile(dialect: SqlDialectName, text: string, params: Params | undefined): CompiledQuery {
+  const cache = caches[dialect];
+  let t = cache.get(text);
+  if (!t) {
+    t = translate(text, dialect);
+    cache.set(text, t);
+  }
+  let values: unknown[];
+  if (t.names) {
+    const byName = (params ?? {}) as Record<string, unknown>;
+    values = t.names.map((k) => byName[k]);
+  } else {
+    values = (params ?? []) as unknown[];
+  }
+  if (dialect !== 'sqlite') values = values.map(param);
+  // The shape CompiledQuery.raw builds, without re-parsing the SQL into a new node each call.
+  return { sql: t.sql, query: t.node, parameters: values, queryId: { queryId: `q${++queryCounter}` } } as CompiledQuery;
+}
+
+/** Statements on a Kysely instance (the pool, or a single-connection one inside a transaction). */
+class Runner implements Q {
+  readonly dialect: SqlDialectName;
+  readonly #db: Kysely<unknown>;
+  constructor(dialect: SqlDialectName, db: Kysely<unknown>) {
+    this.dialect = dialect;
+    this.#db = db;
+  }
+  async all(text: string, params?: Params): Promise<Row[]> {
+    try {
+      return (await this.#db.executeQuery(compile(this.dialect, text, params))).rows as Row[];
+    } catch (err) {
+      mapDriverError(err, this.dialect);
+    }
+  }
+  async get(text: string, params?: Params): Promise<Row | undefined> {
+    return (await this.all(text, params))[0];
+  }
+  async run(text: string, params?: Params): Promise<number> {
+    try {
+      const r = await this.#db.executeQuery(compile(this.dialect, text, params));
+      return Number(r.numAffectedRows ?? r.numChangedRows ?? 0n);
+    } catch (err) {
+      mapDriverError(err, this.dialect);
+    }
+  }
+}
+
+const BEGIN: Record<SqlDialectName, { write: string; read: string }> = {
+  // IMMEDIATE takes the write lock up front: a precondition read inside cannot go stale before the commit.
+  sqlite: { write: 'BEGIN IMMEDIATE', read: 'BEGIN' },
+  postgres: { write: 'BEGIN', read: 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY' },
+  mysql: { write: 'START TRANSACTION', read: 'START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY' },
+};
+
+/** The pool plus transactions: what a store built on the native schema holds. */
+export class SqlExec extends Runner {
+  readonly conn: SqlConnection;
+
+  constructor(conn: SqlConnection) {
+    super(conn.dialect, conn.db);
+    this.conn = conn;
+  }
+
+  /** One write transaction: every statement of `fn` commits together or not at all. */
+  write<T>(fn: (q: Q) => Promise<T>): Promise<T> {
+    return this.#transaction(BEGIN[this.dialect].write, fn);
+  }
+
+  /** One read transaction: every statement of `fn` sees the same snapshot. */
+  read<T>(fn: (q: Q) => Promise<T>): Promise<T> {
+    return this.#transaction(BEGIN[this.dialect].read, fn);
+  }
+
+  async #transaction<T>(begin: string, fn: (q: Q) => Promise<T>): Promise<T> {
+    const dialect = this.dialect;
+    try {
+      return await this.conn.db.connection().execute(async (db) => {
+        const q = new Runner(dialect, db as Kysely<unknown>);
+        await q.run(begin);
+        try {
+          const result = await fn(q);
+          await q.run('COMMIT');
+          return result;
+        } catch (err) {
+          // A lost connection has rolled back on the server already; the original error is the one to report.
+          await q.run('ROLLBACK').catch(() => {});
+          throw err;
+        }
+      });
+    } catch (err) {
+      mapDriverError(err, dialect);
+    }
+  }
+}
