@@ -84,6 +84,7 @@ export function buildServices(deps: AppDeps): DavServices {
     parseMkcalendar: caldavModule.parseMkcalendar,
     uidConflict: { calendar: caldavModule.uidConflict, addressbook: carddavModule.uidConflict },
     represent: { addressbook: carddavModule.represent, calendar: caldavModule.represent },
+    finish: { calendar: caldavModule.finish },
   };
   return {
     hrefs: new Hrefs(deps.prefix),

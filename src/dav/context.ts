@@ -102,6 +102,12 @@ export interface CoreHooks {
       (ctx: DavContext, res: ObjectResource, object: StoredObject) => Promise<Represented | undefined>
     >
   >;
+  /**
+   * The last step of a GET representation, after the client's payloadOut hooks: removes what the
+   * gateway keeps for one client only (CalDAV: X-DAVGATE- annotations). Returns undefined when the
+   * body needs nothing (checked on the bytes: this runs on every GET).
+   */
+  finish?: Partial<Record<CollectionKind, (body: Uint8Array) => Uint8Array | undefined>>;
 }
 
 /** A converted representation of a stored object (CoreHooks.represent). */
@@ -125,6 +131,11 @@ export interface DavContext {
   /** Active quirk profiles (in order) and their merged options. */
   quirks: QuirkProfile[];
   quirkOptions: QuirkOptions;
+  /**
+   * Per kind, the key of the representation this client gets when its profiles convert objects of
+   * that kind (src/quirks/representation.ts); its ETags are `<stored>-<key>` (src/dav/representation.ts).
+   */
+  representationKeys?: Partial<Record<CollectionKind, string>>;
   /** Request facts already parsed from headers. */
   depth: Depth | undefined;
   /** RFC 7240 Prefer: return=minimal (or legacy Brief: t). */

@@ -22,7 +22,8 @@ import { isElement } from '../dav/xml/tree.ts';
 import { writeXml } from '../dav/xml/write.ts';
 import { mergeOptions } from '../quirks/detect.ts';
 import { applyRequestHooks, applyResponseHooks } from '../quirks/middleware.ts';
-import type { QuirkProfile } from '../quirks/profile.ts';
+import type { QuirkOptions, QuirkProfile } from '../quirks/profile.ts';
+import { representationKeys } from '../quirks/representation.ts';
 import type { StateStore } from '../state/store.ts';
 import { readBody } from './body.ts';
 import type { AppEnv } from './env.ts';
@@ -59,27 +60,44 @@ const HANDLERS: Record<string, Handler> = {
   REPORT: report,
 };
 
-export function toResponse(r: DavResponse): Response {
-  const headers = new Headers(r.headers);
+/**
+ * The Response for a DavResponse plus `extra` headers. Headers stay a plain record: @hono/node-server
+ * writes such a record as it is (a Headers object is converted on every response; GET throughput).
+ */
+export function toResponse(r: DavResponse, extra: Record<string, string> = {}): Response {
+  const headers: Record<string, string> = { ...r.headers, ...extra };
   let body: ConstructorParameters<typeof Response>[0] = null;
   if (r.body !== undefined) {
     if (typeof r.body === 'string') body = r.body;
     else if (r.body instanceof Uint8Array) body = r.body as Uint8Array<ArrayBuffer>;
     else if (isElement(r.body)) {
       body = writeXml(r.body);
-      headers.set('Content-Type', 'application/xml; charset=utf-8');
+      headers['Content-Type'] = 'application/xml; charset=utf-8';
     }
   }
   return new Response(body, { status: r.status, headers });
 }
 
 function preferMinimal(h: Headers): boolean {
-  const prefer = h.get('prefer') ?? '';
+  const prefer = h.get('prefer');
+  const brief = h.get('brief');
+  if (prefer === null && brief === null) return false;
   return (
-    /return\s*=\s*minimal/i.test(prefer) ||
-    /return-minimal/i.test(prefer) ||
-    (h.get('brief') ?? '').trim().toLowerCase() === 't'
+    /return\s*=\s*minimal/i.test(prefer ?? '') ||
+    /return-minimal/i.test(prefer ?? '') ||
+    (brief ?? '').trim().toLowerCase() === 't'
   );
+}
+
+/** Merged quirk options per active-profile list (the quirks middleware reuses one list per User-Agent). */
+const optionsCache = new WeakMap<QuirkProfile[], QuirkOptions>();
+function quirkOptionsOf(quirks: QuirkProfile[]): QuirkOptions {
+  let o = optionsCache.get(quirks);
+  if (!o) {
+    o = mergeOptions(quirks);
+    optionsCache.set(quirks, o);
+  }
+  return o;
 }
 
 /**
@@ -109,7 +127,7 @@ export async function handleDav(c: Context<AppEnv>, svc: DavServices, pathOverri
         ? new Uint8Array(0)
         : await readBody(c.req.raw, svc.limits.maxBodySize);
     const user = c.get('user');
-    const quirkOptions = mergeOptions(quirks);
+    const quirkOptions = quirkOptionsOf(quirks);
     const ctx: DavContext = {
       ...svc,
       // The profile decides how the address-book home looks (quirks Q22); the core just resolves.
@@ -119,6 +137,7 @@ export async function handleDav(c: Context<AppEnv>, svc: DavServices, pathOverri
       user,
       quirks,
       quirkOptions,
+      representationKeys: representationKeys(quirks, quirkOptions),
       depth: parseDepth(headers.get('depth')),
       preferMinimal: preferMinimal(headers),
       requestHeaders: headers,
@@ -127,18 +146,18 @@ export async function handleDav(c: Context<AppEnv>, svc: DavServices, pathOverri
     const req: MethodRequest = { method, url, path, headers, body };
     const result =
       method === 'PROPFIND' && pathOverride ? await propfind(ctx, req, url.pathname) : await handler(ctx, req);
-    const res = toResponse(result);
     // Headers go on the Response we build (never via c.header after the handler): touching a
     // finished response makes @hono/node-server copy its body through a stream (GET throughput).
-    res.headers.set('X-Request-Id', requestId);
+    const extra: Record<string, string> = { 'X-Request-Id': requestId };
     if (method === 'PROPFIND' || method === 'REPORT') {
       // RFC 7240 §3 / quirks Q11: the answer depends on Brief and Prefer; Apple (and sabre's iCal
       // support) also read the DAV: compliance classes on PROPFIND answers (Q09).
-      res.headers.set('Vary', 'Brief, Prefer');
-      if (res.status === 207) res.headers.set('DAV', DAV_COMPLIANCE);
-      if (ctx.preferMinimal && res.status === 207) res.headers.set('Preference-Applied', 'return=minimal');
+      extra.Vary = 'Brief, Prefer';
+      if (result.status === 207) extra.DAV = DAV_COMPLIANCE;
+      if (ctx.preferMinimal && result.status === 207) extra['Preference-Applied'] = 'return=minimal';
     }
-    return applyResponseHooks(quirks, res, hookRequest);
+    const res = toResponse(result, extra);
+    return quirks.length ? applyResponseHooks(quirks, res, hookRequest) : res;
   } catch (e) {
     const res = errorResponse(e, svc.log, requestId);
     res.headers.set('X-Request-Id', requestId);

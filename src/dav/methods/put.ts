@@ -7,6 +7,7 @@ import { BackendError } from '../../backend/port.ts';
 import type { CollectionInfo, PutInput } from '../../backend/types.ts';
 import type { DavContext } from '../context.ts';
 import { DavError } from '../dav-error.ts';
+import { clientEtag, hasOwnRepresentation, representationOf } from '../representation.ts';
 import { isParentMissing, resolvePath } from '../resolve.ts';
 import type { ObjectResource } from '../resource.ts';
 import type { DavResponse } from '../response.ts';
@@ -127,7 +128,12 @@ export async function put(ctx: DavContext, req: MethodRequest): Promise<DavRespo
     if (isParentMissing(e)) throw new DavError(409, undefined, 'parent collection does not exist');
     throw e;
   }
-  const pre = writePreconditions(req.headers, target.currentEtag);
+  const kind = target.collection.kind;
+  const pre = writePreconditions(
+    req.headers,
+    target.currentEtag,
+    target.currentEtag === undefined ? undefined : clientEtag(ctx, kind, target.currentEtag),
+  );
   if (pre.ifNoneMatchAny && target.currentEtag !== undefined) throw new DavError(412, undefined, 'resource exists');
   const contentType = req.headers.get('content-type') ?? undefined;
   const existing = target.current
@@ -147,6 +153,46 @@ export async function put(ctx: DavContext, req: MethodRequest): Promise<DavRespo
     return { status: 204, headers: {} };
   }
   const headers: Record<string, string> = {};
-  if (r.exact) headers.ETag = `"${r.etag}"`;
-  return { status: r.created ? 201 : 204, headers };
+  const wanted = wantsRepresentation(req.headers);
+  if (!wanted && !hasOwnRepresentation(ctx, kind)) {
+    if (r.exact) headers.ETag = `"${r.etag}"`;
+    return { status: r.created ? 201 : 204, headers };
+  }
+  // The client's own representation of what was stored: its tag goes back only when it equals the
+  // bytes sent (RFC 4791 §5.3.4, quirks Q19), and the body when the client asked for it (Q11).
+  const shown = await storedRepresentation(ctx, target, r.etag);
+  if (shown?.etag !== undefined && sameBytes(shown.body, req.body)) headers.ETag = `"${shown.etag}"`;
+  if (!wanted || !shown) return { status: r.created ? 201 : 204, headers };
+  if (shown.etag !== undefined) headers.ETag = `"${shown.etag}"`;
+  headers['Content-Type'] = shown.contentType;
+  headers['Content-Location'] = ctx.hrefs.object(target.collection.ref, target.name);
+  headers['Preference-Applied'] = 'return=representation';
+  return { status: r.created ? 201 : 200, headers, body: shown.body };
+}
+
+/**
+ * RFC 7240 §4.2 `Prefer: return=representation` (also the draft spelling `return-representation`),
+ * and Apple's `X-MobileMe-DAV-Options: return-changed-data` for the same (quirks Q11).
+ */
+export function wantsRepresentation(headers: Headers): boolean {
+  const prefer = headers.get('prefer') ?? '';
+  return (
+    /return\s*=\s*"?representation/i.test(prefer) ||
+    /return-representation/i.test(prefer) ||
+    /return-changed-data/i.test(headers.get('x-mobileme-dav-options') ?? '')
+  );
+}
+
+/** The stored object as this client would GET it, if it is still the version just written. */
+async function storedRepresentation(ctx: DavContext, target: StoreTarget, etag: string) {
+  const [obj] = await target.backend.getObjects(target.collection.ref, [target.name]);
+  if (!obj || obj.etag !== etag) return undefined;
+  const res: ObjectResource = {
+    type: 'object',
+    collection: target.collection,
+    backend: target.backend,
+    ref: { name: obj.name, etag: obj.etag },
+    object: obj,
+  };
+  return representationOf(ctx, res, obj);
 }

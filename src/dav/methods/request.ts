@@ -40,9 +40,20 @@ function unquote(tag: string): string {
   return t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1) : t;
 }
 
-/** If-Match / If-None-Match (RFC 7232 §3.1-3.2) as write preconditions, checked against `current`. */
-export function writePreconditions(headers: Headers, currentEtag: string | undefined): WritePreconditions {
+/**
+ * If-Match / If-None-Match (RFC 7232 §3.1-3.2) as write preconditions, checked against `current`.
+ * `clientTag` is the tag of the representation this client was served (representation.ts); a
+ * client's tag matches when it is that one or the stored one (clients that synced before their
+ * profile converted). The backend always gets the stored tag.
+ */
+export function writePreconditions(
+  headers: Headers,
+  currentEtag: string | undefined,
+  clientTag: string | undefined = currentEtag,
+): WritePreconditions {
   const pre: WritePreconditions = {};
+  const isCurrent = (tags: string[]) =>
+    currentEtag !== undefined && (tags.includes(currentEtag) || (clientTag !== undefined && tags.includes(clientTag)));
   const ifMatch = headers.get('if-match');
   if (ifMatch !== null) {
     if (ifMatch.trim() === '*') {
@@ -50,15 +61,14 @@ export function writePreconditions(headers: Headers, currentEtag: string | undef
       pre.ifMatch = currentEtag;
     } else {
       const tags = ifMatch.split(',').map(unquote);
-      if (currentEtag === undefined || !tags.includes(currentEtag))
-        throw new DavError(412, undefined, 'If-Match failed');
+      if (!isCurrent(tags)) throw new DavError(412, undefined, 'If-Match failed');
       pre.ifMatch = currentEtag;
     }
   }
   const ifNone = headers.get('if-none-match');
   if (ifNone !== null) {
     if (ifNone.trim() === '*') pre.ifNoneMatchAny = true;
-    else if (currentEtag !== undefined && ifNone.split(',').map(unquote).includes(currentEtag)) {
+    else if (isCurrent(ifNone.split(',').map(unquote))) {
       throw new DavError(412, undefined, 'If-None-Match failed');
     }
   }

@@ -1,5 +1,6 @@
 // RFC 4918 §15: the live WebDAV properties.
 import type { DavContext } from '../context.ts';
+import { clientEtag } from '../representation.ts';
 import type { Resource } from '../resource.ts';
 import { caldav, carddav, dav } from '../xml/names.ts';
 import { el, type XmlNode } from '../xml/tree.ts';
@@ -48,7 +49,9 @@ export const webdavProperties: PropertyDef[] = [
     protected: true,
     allprop: true,
     appliesTo: isObject,
-    get: (_ctx, res) => (res.type === 'object' ? [`"${res.ref.etag}"`] : undefined),
+    // The tag of the representation this client gets (quirks Q16: header and getetag agree).
+    get: (ctx, res) =>
+      res.type === 'object' ? [`"${clientEtag(ctx, res.collection.kind, res.ref.etag)}"`] : undefined,
   },
   {
     name: dav('getcontenttype'),
