@@ -5,6 +5,7 @@ import type { PropertyDef } from '../dav/props/registry.ts';
 import type { ReportHandler } from '../dav/reports/registry.ts';
 import type { ObjectResource } from '../dav/resource.ts';
 import type { XmlElement } from '../dav/xml/tree.ts';
+import { finishCalendarBody } from './annotations.ts';
 import { stripStandardTimezones } from './calendar-data.ts';
 import { parseMkcalendarBody } from './mkcalendar.ts';
 import { caldavProperties, omitsStandardTimezones } from './props.ts';
@@ -21,6 +22,8 @@ export interface ProtocolModule {
   checkContentType?: (contentType: string | undefined) => void;
   /** GET representation (CoreHooks.represent). */
   represent?: (ctx: DavContext, res: ObjectResource, object: StoredObject) => Promise<Represented | undefined>;
+  /** Last step of a GET body (CoreHooks.finish). */
+  finish?: (body: Uint8Array) => Uint8Array | undefined;
 }
 
 /** RFC 7809 §3.1 for GET: `CalDAV-Timezones: F` leaves out the VTIMEZONEs of standard zones. */
@@ -43,4 +46,5 @@ export const caldavModule: ProtocolModule = {
   uidConflict: noUidConflict,
   checkContentType: checkCalendarContentType,
   represent: representCalendarObject,
+  finish: finishCalendarBody,
 };

@@ -8,6 +8,7 @@ import type { PropertyDef } from '../dav/props/registry.ts';
 import type { Resource } from '../dav/resource.ts';
 import { appleIcal, caldav, dav } from '../dav/xml/names.ts';
 import { el, textOf, type XmlElement, type XmlNode } from '../dav/xml/tree.ts';
+import { hasAnnotations, stripAnnotations } from './annotations.ts';
 import { renderCalendarData } from './calendar-data.ts';
 import { CALENDAR_DATA_TYPES, parseCalendarDataRequest } from './calendar-data-request.ts';
 import { normaliseTimezoneText, timeEnvFor, timezoneFromId } from './calendar-timezone.ts';
@@ -41,6 +42,9 @@ function calendarData(ctx: DavContext, res: Resource, requested: XmlElement): Xm
   const req = parseCalendarDataRequest(requested);
   let text = new TextDecoder('utf-8').decode(res.object.body);
   for (const q of ctx.quirks) if (q.payloadOut) text = q.payloadOut(res.object.contentType, text);
+  // What the gateway keeps for one client only is not served (annotations.ts).
+  const annotated = hasAnnotations(res.object.body);
+  if (annotated) text = stripAnnotations(text);
   const hints = hintsFor(res.object);
   return [
     renderCalendarData(text, req, timeEnvFor(res.collection, hints.timezone), {
@@ -48,7 +52,7 @@ function calendarData(ctx: DavContext, res: Resource, requested: XmlElement): Xm
       spansRange: hints.spansRange,
       omitStandardTimezones: omitsStandardTimezones(ctx),
       // The parse from filter evaluation fits only when no quirk rewrote the text since.
-      root: ctx.quirks.some((q) => q.payloadOut) ? undefined : hints.root,
+      root: annotated || ctx.quirks.some((q) => q.payloadOut) ? undefined : hints.root,
     }),
   ];
 }
