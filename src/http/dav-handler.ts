@@ -23,6 +23,7 @@ import { writeXml } from '../dav/xml/write.ts';
 import { mergeOptions } from '../quirks/detect.ts';
 import { applyRequestHooks, applyResponseHooks } from '../quirks/middleware.ts';
 import type { QuirkOptions, QuirkProfile } from '../quirks/profile.ts';
+import { representationKeys } from '../quirks/representation.ts';
 import type { StateStore } from '../state/store.ts';
 import { readBody } from './body.ts';
 import type { AppEnv } from './env.ts';
@@ -136,6 +137,7 @@ export async function handleDav(c: Context<AppEnv>, svc: DavServices, pathOverri
       user,
       quirks,
       quirkOptions,
+      representationKeys: representationKeys(quirks, quirkOptions),
       depth: parseDepth(headers.get('depth')),
       preferMinimal: preferMinimal(headers),
       requestHeaders: headers,
