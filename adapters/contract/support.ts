@@ -17,6 +17,11 @@ export interface ContractSubject {
    * object tests may use. Without `admin` and without this, those tests are skipped.
    */
   collection?: CollectionRef;
+  /**
+   * The fixture `collection` only holds calendar data (e.g. rows of a column-mapped legacy table): tests
+   * that store arbitrary media types there (binary bodies) are skipped with that reason.
+   */
+  calendarDataOnly?: true;
 }
 
 export type ContractFactory = () => Promise<ContractSubject>;

@@ -26,6 +26,7 @@ for (const s of SERVERS) {
           backend,
           cleanup: () => db.close(),
           collection: { owner: 'contract-user', home: 'calendars', id: 'calendar' },
+          calendarDataOnly: true,
         };
       });
     }
