@@ -65,6 +65,7 @@ export function writePreconditions(
       pre.ifMatch = currentEtag;
     }
   }
+  checkScheduleTag(headers);
   const ifNone = headers.get('if-none-match');
   if (ifNone !== null) {
     if (ifNone.trim() === '*') pre.ifNoneMatchAny = true;
@@ -73,6 +74,18 @@ export function writePreconditions(
     }
   }
   return pre;
+}
+
+/**
+ * RFC 6638 §8.3 If-Schedule-Tag-Match (and iCal4OL's truncated `If-Schedule`, quirks Q17). The
+ * gateway does no scheduling and issues no Schedule-Tag (no resource has one, so DAVx5 keeps using
+ * If-Match): an empty value — what Apple sends for an object without a tag — matches, as in Cyrus;
+ * any tag cannot match and fails with 412 as §8.3 requires.
+ */
+function checkScheduleTag(headers: Headers): void {
+  const value = headers.get('if-schedule-tag-match') ?? headers.get('if-schedule');
+  if (value === null || value.trim() === '') return;
+  throw new DavError(412, undefined, 'If-Schedule-Tag-Match: this server issues no schedule tags');
 }
 
 /** The DAV answer for an adapter error. */
