@@ -13,7 +13,10 @@ fi
 # runtime type stripper costs 18-26 MB of RSS. Without a writable checkout it runs the sources.
 main=src/main.ts
 if node --no-warnings=ExperimentalWarning scripts/build-dist.ts --if-stale >&2; then main=dist/src/main.js; fi
-# A smaller young generation: the same speed, much less peak RSS in the benchmark
-# (docs/performance.md, "Memory"). Operators can override it through NODE_OPTIONS.
+# V8 heap sizing (docs/performance.md, "Memory"): a smaller young generation (overridable through
+# NODE_OPTIONS), and an old generation that starts small and grows by half at each full collection
+# instead of to hundreds of MB before its first one. No hard limit: a large report still gets memory.
+# These two flags are not allowed in NODE_OPTIONS; DAVGATE_V8_FLAGS replaces them ("" for V8's defaults).
 export NODE_OPTIONS="--max-semi-space-size=8 ${NODE_OPTIONS:-}"
-exec node "$main" serve "$@"
+read -r -a v8_flags <<<"${DAVGATE_V8_FLAGS---initial-old-space-size=32 --heap-growing-percent=50}"
+exec node ${v8_flags[@]+"${v8_flags[@]}"} "$main" serve "$@"
