@@ -101,8 +101,10 @@ function openPostgres(o: NetworkDbOptions): SqlConnection {
     statement_timeout: p.statementTimeoutMs,
     application_name: 'davgate',
   });
-  // An idle client losing its server must not crash the process; the next query reports it.
+  // A client losing its server must not crash the process, idle (pool 'error') or checked out (its own
+  // 'error' event, which has no listener while a transaction holds it); the query in flight reports it.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db: AnyDb = new Kysely({ dialect: new PostgresDialect({ pool }) });
   return {
     dialect: 'postgres',
