@@ -9,6 +9,7 @@ Usage:
   davgate user remove NAME [--purge]
   davgate user list
   davgate check [--config FILE] [--print]
+  davgate sql install-triggers|uninstall-triggers [--config FILE | --mapping FILE --database-url URL|--file DB]
   davgate --version | --help
 
 Every command accepts --config FILE (default: $DAVGATE_CONFIG, else none) and --data-dir DIR.
@@ -35,3 +36,22 @@ export const CHECK_HELP = `Usage: davgate check [--config FILE] [--port N] [--ho
 
 Validates the configuration and exits: 0 when it is valid, 2 with one line per problem otherwise.
 --print writes the effective configuration (defaults filled in) as YAML.`;
+
+export const SQL_HELP = `Usage:
+  davgate sql install-triggers   [--config FILE | --mapping FILE (--database-url URL | --file DB)]
+  davgate sql uninstall-triggers [--config FILE | --mapping FILE (--database-url URL | --file DB)]
+
+For the SQL "columns" profile (a legacy schema served through a column mapping, docs/sql-columns.md).
+install-triggers creates the table davgate_changes and triggers on the mapped table and its child
+tables, so every insert, update and delete, the legacy application's included, is recorded and
+sync-collection reads changes instead of scanning; uninstall-triggers removes both. Safe to repeat.
+
+The database and mapping come from the configuration's storage section (profile: columns,
+mapping: FILE), or from flags:
+  --mapping FILE        the column mapping (YAML)
+  --database-url URL    postgres://user@host:5432/db or mysql://user@host:3306/db (MariaDB too)
+  --password-env NAME   read the database password from this environment variable
+  --file DB             a SQLite database file
+
+PostgreSQL and SQLite install in one transaction; on MariaDB/MySQL (where DDL commits at once) a
+failed install is undone by removing what was created. Exits 1 with the reason on a database error.`;

@@ -3,11 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/errors.ts';
 import { runCheck } from './check.ts';
-import { CHECK_HELP, MAIN_HELP, SERVE_HELP, USER_HELP } from './help.ts';
+import { CHECK_HELP, MAIN_HELP, SERVE_HELP, SQL_HELP, USER_HELP } from './help.ts';
 import { CliError, type CliIo, EXIT_USAGE } from './io.ts';
 import { CONFIG_OPTIONS, HELP_OPTION, LISTEN_OPTIONS, loadForCommand, parseFlags } from './options.ts';
 import type { CliRuntime } from './runtime.ts';
 import { runServe } from './serve.ts';
+import { runSql, SQL_ACTIONS, type SqlAction } from './sql.ts';
+import { resolveSqlTarget } from './sql-target.ts';
 import { runUser } from './user.ts';
 
 function version(): string {
@@ -73,6 +75,24 @@ async function dispatch(argv: string[], runtime: CliRuntime, io: CliIo): Promise
       } finally {
         await store.close();
       }
+    }
+    case 'sql': {
+      const options = {
+        ...CONFIG_OPTIONS,
+        ...HELP_OPTION,
+        mapping: { type: 'string' },
+        'database-url': { type: 'string' },
+        file: { type: 'string' },
+        'password-env': { type: 'string' },
+      } as const;
+      const { values, positionals } = parseFlags(rest, options);
+      if (values.help || positionals.length === 0) return say(io, SQL_HELP, values.help ? 0 : EXIT_USAGE);
+      const [action] = positionals;
+      if (!SQL_ACTIONS.includes(action as SqlAction)) {
+        throw new CliError(`unknown sql action "${action}"\n${SQL_HELP}`, EXIT_USAGE);
+      }
+      tooMany(positionals, 1, SQL_HELP);
+      return runSql(action as SqlAction, await resolveSqlTarget(values, io), io);
     }
     default:
       throw new CliError(`unknown command "${command}"\n${MAIN_HELP}`, EXIT_USAGE);

@@ -5,12 +5,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { openSqlConnection, type SqlConnection } from '../../adapters/sql/query/connect.ts';
+import { openSqlConnection, type SqlConnection, type SqlConnectionOptions } from '../../adapters/sql/query/connect.ts';
 import { hasMariadb, startMariadb } from '../support/mariadb.ts';
 import { hasPostgres, startPostgres } from '../support/postgres.ts';
 
 export interface Db {
   conn: SqlConnection;
+  /** How to open another connection to the same database (e.g. for the CLI). */
+  options: SqlConnectionOptions;
   /** Runs SQL as another writer (a separate client), `?` placeholders. */
   exec(text: string, params?: unknown[]): Promise<void>;
   close(): Promise<void>;
@@ -38,6 +40,7 @@ export const SERVERS: { name: Server['name']; skip: () => Promise<string | false
           const admin = await s.admin(opts.database);
           return {
             conn,
+            options: opts,
             async exec(text, params = []) {
               let i = 0;
               await admin.query(
@@ -68,6 +71,7 @@ export const SERVERS: { name: Server['name']; skip: () => Promise<string | false
           const admin = await s.admin(opts.database);
           return {
             conn,
+            options: opts,
             async exec(text, params = []) {
               await admin.query(text, params);
             },
@@ -96,6 +100,7 @@ async function startSqlite(): Promise<Server> {
       const other = await openSqlConnection({ dialect: 'sqlite', file });
       return {
         conn,
+        options: { dialect: 'sqlite', file },
         async exec(text, params = []) {
           await sql.raw(bind(text, params)).execute(other.db);
         },
