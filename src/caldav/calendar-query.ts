@@ -20,6 +20,8 @@ import { parseVcalendar } from './ical.ts';
 import { isCalendar, isCalendarObject } from './props.ts';
 import { rememberParsed, rememberSpans, rememberTimezone } from './render-hints.ts';
 import { reportPropRequest } from './report-props.ts';
+import { spanMatches } from './time-index.ts';
+import { knownZoneSpans, rememberZoneSpans } from './zone-spans.ts';
 
 export interface CalendarQuery {
   props: PropRequest;
@@ -138,15 +140,33 @@ async function* candidates(ctx: DavContext, target: Resource, q: CalendarQuery):
   yield* listAll(info, backend, false);
 }
 
-function matches(ctx: DavContext, q: CalendarQuery, r: ObjectResource): boolean {
-  if (!r.object) return false;
-  const root = parseVcalendar(new TextDecoder('utf-8').decode(r.object.body));
+/** The top component and time range of a filter the backend query expresses whole (see above). */
+function trustedTimeRange(f: CompFilter | undefined): { component: string; start?: number; end?: number } | undefined {
+  const c = f && expressibleAsBackendQuery(f) ? f.comps[0] : undefined;
+  return c?.test?.kind === 'time-range' ? { component: c.name, start: c.test.start, end: c.test.end } : undefined;
+}
+
+function matches(ctx: DavContext, q: CalendarQuery, r: ObjectResource, trusted: boolean): boolean {
+  const o = r.object;
+  if (!o) return false;
+  const env = timeEnvFor(r.collection, q.timezone);
+  // An object the index could not place (floating, all-day) is decided by its spans in this zone
+  // when an earlier query computed them (zone-spans.ts); otherwise it is parsed and they are kept.
+  const tr = trusted ? trustedTimeRange(q.filter) : undefined;
+  if (tr) {
+    const known = knownZoneSpans(r.collection.ref, o.name, o.etag, env);
+    if (known && (known.completeUntil === undefined || (tr.end !== undefined && known.completeUntil > tr.end))) {
+      return known.spans.some((s) => spanMatches(s, tr.start, tr.end));
+    }
+  }
+  const root = parseVcalendar(new TextDecoder('utf-8').decode(o.body));
   if (!root) {
     ctx.log.debug('calendar-query skips an unparsable stored object', { name: r.ref.name });
     return false;
   }
-  rememberParsed(r.object, root);
-  return matchesFilter(q.filter, root, timeEnvFor(r.collection, q.timezone));
+  rememberParsed(o, root);
+  if (tr) rememberZoneSpans(r.collection.ref, o.name, o.etag, env, root, tr.component);
+  return matchesFilter(q.filter, root, env);
 }
 
 export const calendarQuery: ReportHandler<CalendarQuery> = {
@@ -170,7 +190,7 @@ export const calendarQuery: ReportHandler<CalendarQuery> = {
     for await (const batch of candidates(ctx, target, q)) {
       for (const r of batch.items) {
         const sure = batch.trusted && !batch.unsure?.has(r.ref.name);
-        if (sure || matches(ctx, q, r)) found.push(r);
+        if (sure || matches(ctx, q, r, batch.trusted)) found.push(r);
         if (q.timezone && r.object) rememberTimezone(r.object, q.timezone);
       }
     }

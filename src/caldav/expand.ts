@@ -216,31 +216,38 @@ export function expandWithSpans(text: string, spans: TimeSpan[]): string | undef
   const parsed = parseBlocks(text);
   if (!parsed) return undefined;
   const { calProps, blocks } = parsed;
-  if (blocks.some((b) => b.name !== 'VEVENT')) return undefined;
+  // What each component contributes to every one of its instances, worked out once per component.
+  const parts: { head: string; tail: string; hadDtend: boolean }[] = [];
   for (const b of blocks) {
-    for (const l of b.props) if (!REPLACED.has(propName(l)) && hasTzid(l)) return undefined;
+    if (b.name !== 'VEVENT') return undefined;
     for (const l of b.nested) if (hasTzid(l)) return undefined;
-  }
-  const out: string[] = ['BEGIN:VCALENDAR', ...calProps];
-  const sorted = [...spans].sort((a, b) => a.start - b.start);
-  for (const s of sorted) {
-    const b = s.comp === undefined ? undefined : blocks[s.comp];
-    if (!b || !Number.isFinite(s.start) || !Number.isFinite(s.end)) return undefined;
-    // A DURATION in days or weeks is nominal in the event's zone: in UTC it becomes an explicit end.
-    const nominal = b.props.some((p) => propName(p) === 'DURATION' && /[DW]/.test(p.slice(p.indexOf(':') + 1)));
-    const hadDtend = nominal || b.props.some((p) => propName(p) === 'DTEND');
-    out.push('BEGIN:VEVENT');
-    for (const p of b.props) {
-      const n = propName(p);
-      if (!REPLACED.has(n) && !(nominal && n === 'DURATION')) out.push(p);
+    const kept: string[] = ['BEGIN:VEVENT'];
+    let nominal = false;
+    let dtend = false;
+    for (const l of b.props) {
+      const n = propName(l);
+      if (REPLACED.has(n)) {
+        if (n === 'DTEND') dtend = true;
+        continue;
+      }
+      if (hasTzid(l)) return undefined;
+      // A DURATION in days or weeks is nominal in the event's zone: in UTC it becomes an explicit end.
+      if (n === 'DURATION' && /[DW]/.test(l.slice(l.indexOf(':') + 1))) nominal = true;
+      else kept.push(l);
     }
-    out.push(`DTSTART:${formatUtcDateTime(s.start)}`);
-    if (hadDtend) out.push(`DTEND:${formatUtcDateTime(s.end)}`);
-    if (s.rid !== undefined) out.push(`RECURRENCE-ID:${formatUtcDateTime(s.rid)}`);
-    out.push(...b.nested, 'END:VEVENT');
+    parts.push({ head: kept.join('\r\n'), tail: [...b.nested, 'END:VEVENT'].join('\r\n'), hadDtend: nominal || dtend });
   }
-  out.push('END:VCALENDAR', '');
-  return out.join('\r\n');
+  let out = ['BEGIN:VCALENDAR', ...calProps].join('\r\n');
+  const sorted = spans.length > 1 ? [...spans].sort((a, b) => a.start - b.start) : spans;
+  for (const s of sorted) {
+    const b = s.comp === undefined ? undefined : parts[s.comp];
+    if (!b || !Number.isFinite(s.start) || !Number.isFinite(s.end)) return undefined;
+    out += `\r\n${b.head}\r\nDTSTART:${formatUtcDateTime(s.start)}`;
+    if (b.hadDtend) out += `\r\nDTEND:${formatUtcDateTime(s.end)}`;
+    if (s.rid !== undefined) out += `\r\nRECURRENCE-ID:${formatUtcDateTime(s.rid)}`;
+    out += `\r\n${b.tail}`;
+  }
+  return `${out}\r\nEND:VCALENDAR\r\n`;
 }
 
 /** §9.6.5 for stored text: the fast path when spans are given and suffice, else the general one. */

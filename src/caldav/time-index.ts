@@ -18,11 +18,20 @@ export const FLOATING_SLACK_MS = 14 * 3_600_000;
 
 const INDEXED = new Set(['vevent', 'vtodo', 'vjournal', 'vfreebusy']);
 
-/** The TimeIndex of a parsed calendar object whose top components are `componentType`, or undefined. */
-export function computeTimeIndex(root: IcalComponent, componentType: string, now = Date.now()): TimeIndex | undefined {
+/**
+ * The TimeIndex of a parsed calendar object whose top components are `componentType`, or undefined.
+ * With `readIn`, floating times and DATE values are read in its zone (UTC when it has none) and the
+ * spans are exact for that zone; without it they are widened to fit any zone.
+ */
+export function computeTimeIndex(
+  root: IcalComponent,
+  componentType: string,
+  now = Date.now(),
+  readIn?: TimeEnv,
+): TimeIndex | undefined {
   const name = componentType.toLowerCase();
   if (!INDEXED.has(name)) return undefined;
-  const env: TimeEnv = {};
+  const env: TimeEnv = { floatingZone: readIn?.floatingZone };
   const spans: TimeSpan[] = [];
   let completeUntil: number | undefined;
   const horizon = now + INDEX_HORIZON_MS;
@@ -55,13 +64,13 @@ export function computeTimeIndex(root: IcalComponent, componentType: string, now
     );
     if (r.cutAt !== undefined) completeUntil = Math.min(completeUntil ?? Number.POSITIVE_INFINITY, r.cutAt);
   }
-  if (env.sawFloating) {
+  if (env.sawFloating && !readIn) {
     for (const s of spans) {
       s.start -= FLOATING_SLACK_MS;
       s.end += FLOATING_SLACK_MS;
     }
   }
-  const index: TimeIndex = { spans, exact: !env.sawFloating };
+  const index: TimeIndex = { spans, exact: !env.sawFloating || readIn !== undefined };
   if (completeUntil !== undefined) index.completeUntil = completeUntil;
   return index;
 }
