@@ -1,18 +1,17 @@
 // The davgate binary (bin/davgate.js runs this file). The one place besides src/app.ts that constructs
-// concrete parts: the SQLite store of the embedded default and the state store (memory or Redis).
-import { openSqlite } from '../adapters/sql/open.ts';
+// concrete parts: the configured SQL store (src/cli/open-store.ts) and the state store (memory or Redis).
 import { processIo } from './cli/io.ts';
 import { attachLdap } from './cli/ldap-deps.ts';
+import { openConfiguredStore } from './cli/open-store.ts';
 import { runCli } from './cli/run.ts';
 import type { CliRuntime } from './cli/runtime.ts';
-import { sqliteFile } from './config/paths.ts';
 import { createLogger } from './http/logger.ts';
 import { MemoryStateStore } from './state/memory.ts';
 
 const runtime: CliRuntime = {
   // The LDAP directory, when configured, joins the store as a mount (and as the password check).
   openStore: async (config) =>
-    attachLdap(config, await openSqlite(sqliteFile(config.storage)), createLogger(config.logging.level)),
+    attachLdap(config, await openConfiguredStore(config), createLogger(config.logging.level)),
   createState: async (config) => {
     const { state } = config;
     if (state.kind === 'memory')

@@ -2,15 +2,14 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqlite } from '../../adapters/sql/open.ts';
 import { buildApp } from '../app.ts';
-import { sqliteFile } from '../config/paths.ts';
 import { createLogger } from '../http/logger.ts';
 import { MemoryStateStore } from '../state/memory.ts';
+import { openConfiguredStore } from './open-store.ts';
 import type { CliRuntime } from './runtime.ts';
 
 export const testRuntime: CliRuntime = {
-  openStore: (config) => openSqlite(sqliteFile(config.storage)),
+  openStore: (config) => openConfiguredStore(config),
   createState: () => new MemoryStateStore(),
   createLogger: () => createLogger('silent'),
   buildApp,

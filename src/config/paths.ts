@@ -4,6 +4,6 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Config } from './schema.ts';
 
 /** Absolute path of the SQLite database file of the embedded default. */
-export function sqliteFile(storage: Config['storage']): string {
+export function sqliteFile(storage: Extract<Config['storage'], { kind: 'sqlite' }>): string {
   return isAbsolute(storage.file) ? storage.file : resolve(storage.dataDir, storage.file);
 }

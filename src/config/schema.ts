@@ -24,21 +24,78 @@ const server = z.strictObject({
   trustProxy: z.boolean().default(false),
 });
 
-const sqliteStorage = z.strictObject({
-  kind: z.literal('sqlite'),
-  /** Directory holding the database (created if missing). Relative to the working directory. */
-  dataDir: z.string().min(1).default('./data'),
-  /** Database file name, relative to dataDir unless absolute. */
-  file: z.string().min(1).default('davgate.sqlite'),
+const envName0 = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected the name of an environment variable');
+
+/** Which schema the SQL database holds (docs/configuration.md §storage). */
+const sqlProfile = {
   /**
-   * Where sync-collection and getctag get changes: `native`, the database's own change log; `snapshot`,
-   * the gateway's snapshot feed in the state store (for a database that other programs write to directly).
+   * `native`: davgate's own tables (created and migrated on start); `sabredav`: an existing SabreDAV/Baïkal
+   * database, served as is; `columns`: a legacy table-per-entity schema through a declarative mapping.
    */
-  changeFeed: z.enum(['native', 'snapshot']).default('native'),
+  profile: z.enum(['native', 'sabredav', 'columns']).default('native'),
+  /** The column mapping file (YAML) for `profile: columns`, relative to the configuration file's directory. */
+  mapping: z.string().min(1).optional(),
+};
+
+const mappingNeeded = (s: { profile: string; mapping?: string }, ctx: z.RefinementCtx) => {
+  if (s.profile === 'columns' && !s.mapping)
+    ctx.addIssue({ code: 'custom', path: ['mapping'], message: 'profile columns needs a mapping file' });
+};
+
+/** Connection pool of a network database: bounded, so an outage fails fast (503) instead of piling up. */
+const sqlPool = z.strictObject({
+  /** Most connections open at once. */
+  max: z.number().int().positive().default(10),
+  /** How long to wait for a connection before answering 503. */
+  connectTimeoutMs: z.number().int().positive().default(5000),
+  /** Longest a single statement may run before the server cancels it. */
+  statementTimeoutMs: z.number().int().positive().default(15000),
+  /** Idle connections are closed after this long. */
+  idleTimeoutMs: z.number().int().positive().default(30000),
 });
 
-/** Where calendars, contacts and users live. A union so other kinds (postgres, google, …) can join. */
-const storage = z.discriminatedUnion('kind', [sqliteStorage]);
+const sqliteStorage = z
+  .strictObject({
+    kind: z.literal('sqlite'),
+    /** Directory holding the database (created if missing). Relative to the working directory. */
+    dataDir: z.string().min(1).default('./data'),
+    /** Database file name, relative to dataDir unless absolute. */
+    file: z.string().min(1).default('davgate.sqlite'),
+    /**
+     * Where sync-collection and getctag get changes: `native`, the database's own change log; `snapshot`,
+     * the gateway's snapshot feed in the state store (for a database that other programs write to directly).
+     */
+    changeFeed: z.enum(['native', 'snapshot']).default('native'),
+    ...sqlProfile,
+  })
+  .superRefine(mappingNeeded);
+
+/** PostgreSQL or MySQL/MariaDB. The password comes from a file or an environment variable, never the YAML. */
+const networkStorage = <K extends 'postgres' | 'mysql'>(kind: K) =>
+  z
+    .strictObject({
+      kind: z.literal(kind),
+      host: z.string().min(1),
+      /** Default 5432 (postgres) or 3306 (mysql). */
+      port: z.number().int().min(1).max(65535).optional(),
+      user: z.string().min(1),
+      /** File holding the password (first line), e.g. a mounted secret. */
+      passwordFile: z.string().min(1).optional(),
+      /** Environment variable holding the password. */
+      passwordEnv: envName0.optional(),
+      database: z.string().min(1),
+      pool: sqlPool.prefault({}),
+      changeFeed: z.enum(['native', 'snapshot']).default('native'),
+      ...sqlProfile,
+    })
+    .superRefine((s, ctx) => {
+      if (s.passwordFile && s.passwordEnv)
+        ctx.addIssue({ code: 'custom', path: ['passwordEnv'], message: 'set passwordFile or passwordEnv, not both' });
+      mappingNeeded(s, ctx);
+    });
+
+/** Where calendars, contacts and users live. */
+const storage = z.discriminatedUnion('kind', [sqliteStorage, networkStorage('postgres'), networkStorage('mysql')]);
 
 /** Change-log retention, the same for every state kind: older sync tokens become invalid (clients resync). */
 const retention = {

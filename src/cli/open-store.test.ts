@@ -1,0 +1,80 @@
+// storage kinds postgres and mysql: validation of the section, the password from an environment variable
+// or a file (never the YAML), and `davgate serve`'s store opener running the native profile on a real
+// PostgreSQL server.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { hasPostgres, startPostgres } from '../../test/support/postgres.ts';
+import { configSchema } from '../config/schema.ts';
+import { connectionOptions, openConfiguredStore } from './open-store.ts';
+
+const base = { kind: 'postgres', host: 'db', user: 'davgate', database: 'gw' };
+
+describe('storage: postgres / mysql', () => {
+  it('defaults: native profile, default pool, port by kind', () => {
+    const c = configSchema.parse({ storage: { ...base, kind: 'mysql', passwordEnv: 'DB_PW' } });
+    assert.equal(c.storage.kind, 'mysql');
+    assert.equal(c.storage.profile, 'native');
+    const opts = connectionOptions(c.storage, { DB_PW: 's3cret' });
+    assert.deepEqual(opts, {
+      dialect: 'mysql',
+      host: 'db',
+      port: 3306,
+      user: 'davgate',
+      password: 's3cret',
+      database: 'gw',
+      pool: { max: 10, connectTimeoutMs: 5000, statementTimeoutMs: 15000, idleTimeoutMs: 30000 },
+    });
+  });
+
+  it('refuses a password in the YAML, both password sources, and columns without a mapping', () => {
+    assert.equal(configSchema.safeParse({ storage: { ...base, password: 'x' } }).success, false);
+    assert.equal(configSchema.safeParse({ storage: { ...base, passwordEnv: 'A', passwordFile: '/f' } }).success, false);
+    assert.equal(configSchema.safeParse({ storage: { ...base, profile: 'columns' } }).success, false);
+    assert.equal(configSchema.safeParse({ storage: { ...base, host: undefined } }).success, false);
+  });
+
+  it('password from a file (first line) and a missing variable named in the error', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'davgate-pw-'));
+    try {
+      await writeFile(join(dir, 'pw'), 'from-file\n');
+      const c = configSchema.parse({ storage: { ...base, passwordFile: join(dir, 'pw') } });
+      assert.equal((connectionOptions(c.storage) as { password?: string }).password, 'from-file');
+      const e = configSchema.parse({ storage: { ...base, passwordEnv: 'NOPE_NOT_SET' } });
+      assert.throws(() => connectionOptions(e.storage, {}), /NOPE_NOT_SET/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('serve opens the native store on PostgreSQL: migrated, users and objects in the database', async (t) => {
+    if (!(await hasPostgres())) return t.skip('postgresql not installed (scripts/test.sh installs it)');
+    const server = await startPostgres();
+    try {
+      const db = await server.createDatabase();
+      const config = configSchema.parse({
+        storage: { kind: 'postgres', host: db.host, port: db.port, user: db.user, database: db.database },
+      });
+      const store = await openConfiguredStore(config);
+      try {
+        await store.users.create({ name: 'alice', displayName: 'Alice' }, 'scrypt$x');
+        assert.equal(await store.users.passwordHash('alice'), 'scrypt$x');
+        const ref = { owner: 'alice', home: 'calendars', id: 'cal' } as const;
+        await store.backend.admin?.createCollection(ref, 'calendar', {});
+        assert.equal((await store.backend.listCollections('alice', 'calendars')).length, 1);
+      } finally {
+        await store.close();
+      }
+      const c = await server.admin(db.database);
+      try {
+        assert.equal((await c.query('SELECT COUNT(*)::int AS n FROM collections')).rows[0].n, 1);
+      } finally {
+        await c.end();
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+});

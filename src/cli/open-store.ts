@@ -1,0 +1,75 @@
+// Opens the configured storage (config.storage) for src/main.ts: davgate's own schema (profile native) on
+// SQLite, PostgreSQL or MySQL/MariaDB, or an existing SabreDAV/Baïkal database (profile sabredav) or a
+// legacy schema through a column mapping (profile columns). Passwords come from a file or an environment
+// variable so they stay out of the YAML and the logs.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createColumnsBackend, parseColumnsMapping } from '../../adapters/sql/columns/index.ts';
+import { nativeStore, openSqlite } from '../../adapters/sql/open.ts';
+import { openSqlConnection, type SqlConnection, type SqlConnectionOptions } from '../../adapters/sql/query/connect.ts';
+import { sqliteFile } from '../config/paths.ts';
+import type { Config } from '../config/schema.ts';
+import type { OpenedStore } from './runtime.ts';
+
+type Storage = Config['storage'];
+
+/** Where users live when the database holds another program's schema: the embedded default's file. */
+export const PROFILE_USERS_FILE = './data/davgate.sqlite';
+
+/** The database password from storage.passwordFile (first line) or storage.passwordEnv; undefined if neither. */
+export function storagePassword(s: Storage, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (s.kind === 'sqlite') return undefined;
+  if (s.passwordFile) return readFileSync(s.passwordFile, 'utf8').split(/\r?\n/)[0];
+  if (s.passwordEnv) {
+    const v = env[s.passwordEnv];
+    if (v === undefined) throw new Error(`storage.passwordEnv: environment variable ${s.passwordEnv} is not set`);
+    return v;
+  }
+  return undefined;
+}
+
+/** Connection options of the configured database. */
+export function connectionOptions(s: Storage, env: NodeJS.ProcessEnv = process.env): SqlConnectionOptions {
+  if (s.kind === 'sqlite') return { dialect: 'sqlite', file: sqliteFile(s) };
+  return {
+    dialect: s.kind,
+    host: s.host,
+    port: s.port ?? (s.kind === 'postgres' ? 5432 : 3306),
+    user: s.user,
+    password: storagePassword(s, env),
+    database: s.database,
+    pool: s.pool,
+  };
+}
+
+async function profileBackend(s: Storage, conn: SqlConnection) {
+  if (s.profile === 'columns') {
+    const mapping = parseColumnsMapping(readFileSync(resolve(s.mapping ?? ''), 'utf8'));
+    return createColumnsBackend(conn, mapping, { id: 'sql' });
+  }
+  throw new Error(`storage.profile ${s.profile} is not available in this build`);
+}
+
+/** Opens the configured storage: backend, users, and close() for both. */
+export async function openConfiguredStore(config: Config, env: NodeJS.ProcessEnv = process.env): Promise<OpenedStore> {
+  const s = config.storage;
+  if (s.kind === 'sqlite' && s.profile === 'native') return openSqlite(sqliteFile(s));
+  const conn = await openSqlConnection(connectionOptions(s, env));
+  try {
+    if (s.profile === 'native') return await nativeStore(conn);
+    const backend = await profileBackend(s, conn);
+    // Users of the gateway (not of the groupware) stay in the embedded default's file.
+    const users = await openSqlite(resolve(PROFILE_USERS_FILE));
+    return {
+      backend,
+      users: users.users,
+      async close() {
+        await users.close();
+        await conn.close();
+      },
+    };
+  } catch (err) {
+    await conn.close().catch(() => {});
+    throw err;
+  }
+}
