@@ -4,8 +4,11 @@
 // months, each answer serialised to XML as the server would. Reports CPU time per REPORT (median of
 // --runs), which the shared machine disturbs less than wall time over HTTP; `--cpu-prof` to profile.
 //
-//   node bench/calendar-core.ts [--events 10000] [--runs 60] [--only etag,data,expand,fb] [--cpu-prof FILE]
+//   node [--expose-gc] bench/calendar-core.ts [--events 10000] [--runs 60] [--only etag,data,expand,fb]
+//        [--cpu-prof FILE] [--soak N]
 //
+// --soak N then runs N more REPORTs (the four workloads in turn over the 36 months) and samples RSS and
+// heapUsed 20 times (heapUsed after a full GC too with --expose-gc): memory must stay flat.
 // --cpu-prof writes a V8 CPU profile of the timed REPORTs only (not the load) for bench/profile-top.ts.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -35,6 +38,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '60' },
     only: { type: 'string', default: 'etag,data,expand,fb' },
     'cpu-prof': { type: 'string' },
+    soak: { type: 'string', default: '0' },
   },
   strict: true,
 });
@@ -114,7 +118,29 @@ try {
     const { profile } = await profiler.post('Profiler.stop');
     writeFileSync(String(args['cpu-prof']), JSON.stringify(profile));
   }
-  console.log(JSON.stringify(result));
+  const soak = Number(args.soak);
+  const samples: { requests: number; rssMB: number; heapUsedMB: number; heapAfterGcMB?: number }[] = [];
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const mb = (n: number) => Math.round(n / 104_857.6) / 10;
+  const sample = (requests: number) => {
+    const m = process.memoryUsage();
+    const row: (typeof samples)[number] = { requests, rssMB: mb(m.rss), heapUsedMB: mb(m.heapUsed) };
+    if (gc) {
+      gc();
+      row.heapAfterGcMB = mb(process.memoryUsage().heapUsed);
+    }
+    samples.push(row);
+  };
+  const names = Object.keys(workloads);
+  for (let i = 0; i < soak; i++) {
+    if (i % Math.max(1, Math.floor(soak / 20)) === 0) sample(i);
+    await workloads[names[i % names.length]](months[Math.floor(i / names.length) % months.length]);
+  }
+  if (soak) {
+    sample(soak);
+    process.stderr.write(`soak: ${JSON.stringify(samples)}\n`);
+  }
+  console.log(JSON.stringify(soak ? { ...result, soak: samples } : result));
 } finally {
   await store.close();
   rmSync(dir, { recursive: true, force: true });

@@ -6,6 +6,10 @@
 // instances the generator itself computed (its own date arithmetic, not ical.js).
 //
 //   node bench/calendar.ts [--events 10000] [--runs 60] [--connections 8] [--out bench/results/calendar.json]
+//                          [--soak 2000]
+//
+// --soak N ends with N more REPORTs (the four workloads in turn over the 36 months) and samples the
+// server's RSS 11 times: it must stay flat. (heapUsed: `node --expose-gc bench/calendar-core.ts --soak N`.)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -37,6 +41,7 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     'skip-check': { type: 'boolean', default: false },
+    soak: { type: 'string', default: '2000' },
   },
   strict: true,
 });
@@ -464,6 +469,33 @@ async function main(): Promise<void> {
         `<C:free-busy-query xmlns:C="urn:ietf:params:xml:ns:caldav"><C:time-range start="${utcString(r.start)}" end="${utcString(r.end)}"/></C:free-busy-query>`,
     );
     const rssEnd = procStatus(server.pid);
+    const soakBodies = [
+      (r: { start: number; end: number }) => query(r, 'etag'),
+      (r: { start: number; end: number }) => query(r, false),
+      (r: { start: number; end: number }) => query(r, true),
+      (r: { start: number; end: number }) =>
+        `<C:free-busy-query xmlns:C="urn:ietf:params:xml:ns:caldav"><C:time-range start="${utcString(r.start)}" end="${utcString(r.end)}"/></C:free-busy-query>`,
+    ];
+    const soak: { requests: number; vmRSS_MB: number }[] = [];
+    const soakN = Number(args.soak);
+    for (let i = 0; i < soakN; i++) {
+      if (i % Math.max(1, Math.floor(soakN / 10)) === 0)
+        soak.push({ requests: i, vmRSS_MB: procStatus(server.pid).vmRSS_MB });
+      const r = months[Math.floor(i / soakBodies.length) % months.length];
+      const res = await send(
+        target,
+        agent,
+        'REPORT',
+        cal,
+        { Depth: '1', 'Content-Type': 'application/xml' },
+        soakBodies[i % soakBodies.length](r),
+      );
+      expectStatus(res, [200, 207], 'soak REPORT');
+    }
+    if (soakN) {
+      soak.push({ requests: soakN, vmRSS_MB: procStatus(server.pid).vmRSS_MB });
+      log(`soak: server RSS ${soak.map((x) => x.vmRSS_MB).join(' → ')} MB over ${soakN} REPORTs`);
+    }
     const result = {
       events: gens.length,
       recurring: gens.filter((g) => g.name.startsWith('series')).length,
@@ -474,6 +506,7 @@ async function main(): Promise<void> {
       expandQuery,
       freeBusy,
       rss: { start: rssStart, loaded: rssLoaded, end: rssEnd },
+      soak,
       month0: (() => {
         const e = expectedFor(gens, months[0]);
         return { objects: e.objects.size, instances: e.instances.size, busyPeriods: e.busy.length };

@@ -155,9 +155,14 @@ function propName(line: string): string {
 
 /** Whether a content line carries a TZID parameter (before its value). */
 function hasTzid(line: string): boolean {
+  const semi = line.indexOf(';');
+  if (semi < 0) return false;
   const colon = line.indexOf(':');
-  const at = line.toUpperCase().indexOf(';TZID=');
-  return at >= 0 && (colon < 0 || at < colon);
+  if (colon >= 0 && colon < semi) return false;
+  return line
+    .slice(semi, colon < 0 ? undefined : colon)
+    .toUpperCase()
+    .includes(';TZID=');
 }
 
 /** Drops VTIMEZONE blocks from iCalendar text (expanded output carries none, §9.6.5). */
