@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { createColumnsBackend } from '../../adapters/sql/columns/index.ts';
+import { formatNaive, utcToNaive } from '../../adapters/sql/columns/local-time.ts';
 import { installStatements, runStatements } from '../../adapters/sql/columns/triggers.ts';
 import { createTestApp } from '../support/app.ts';
 import { child, parseMultistatus, textOf } from '../support/xml-assert.ts';
@@ -29,7 +30,12 @@ const ics = (lines: string[]) =>
   ].join('\r\n');
 
 const INSERT = `INSERT INTO appointments (owner, uid, title, starts_at, ends_at, rec_type, deleted, modified, version)
-  VALUES ('alice', ?, ?, '2026-05-04 09:00:00', '2026-05-04 10:00:00', 0, 0, '2026-05-01 08:00:00', 1)`;
+  VALUES ('alice', ?, ?, '2026-05-04 09:00:00', '2026-05-04 10:00:00', 0, 0, ?, 1)`;
+
+/** What the legacy UI writes into `modified`: its wall-clock time in the schema's zone. */
+const nowLocal = () => formatNaive(utcToNaive('Europe/Berlin', Date.now()));
+
+type Feed = 'snapshot' | 'modified' | 'triggers';
 
 for (const s of SERVERS) {
   describe(`columns acceptance on ${s.name}`, async () => {
@@ -41,11 +47,12 @@ for (const s of SERVERS) {
     });
     after(() => server?.stop());
 
-    async function setup(triggers: boolean) {
+    async function setup(feed: Feed) {
       const db: Db = await server.fresh();
       await createLegacySchema(db.conn);
-      if (triggers) await runStatements(db.conn, installStatements(db.conn.dialect, mapping));
-      const backend = await createColumnsBackend(db.conn, mapping, { id: 'legacy' });
+      if (feed === 'triggers') await runStatements(db.conn, installStatements(db.conn.dialect, mapping));
+      const backend = await createColumnsBackend(db.conn, { ...mapping, changes: feed }, { id: 'legacy' });
+      assert.equal(!!backend.changesSince, feed !== 'snapshot');
       const t = await createTestApp({ deps: { backend } });
       const put = (name: string, body: string) =>
         t.request('PUT', `${CAL}${name}`, { body, headers: { 'Content-Type': 'text/calendar' } });
@@ -61,11 +68,11 @@ for (const s of SERVERS) {
       return { db, t, put, sync, count };
     }
 
-    for (const triggers of [false, true]) {
-      const mode = triggers ? 'trigger feed' : 'snapshot fallback';
+    for (const feed of ['snapshot', 'modified', 'triggers'] as const) {
+      const mode = `${feed} feed`;
 
       it(`RFC 6578 §3.5 (${mode}): legacy inserts, updates and soft-deletes are exactly the next delta`, async () => {
-        const { db, put, sync, t } = await setup(triggers);
+        const { db, put, sync, t } = await setup(feed);
         try {
           assert.equal(
             (
@@ -76,14 +83,17 @@ for (const s of SERVERS) {
             ).status,
             201,
           );
-          await db.exec(INSERT, ['legacy-keep', 'Kept']);
-          await db.exec(INSERT, ['legacy-edit', 'Edit me']);
-          await db.exec(INSERT, ['legacy-del', 'Delete me']);
+          await db.exec(INSERT, ['legacy-keep', 'Kept', nowLocal()]);
+          await db.exec(INSERT, ['legacy-edit', 'Edit me', nowLocal()]);
+          await db.exec(INSERT, ['legacy-del', 'Delete me', nowLocal()]);
           const first = await sync('');
           assert.equal(first.ms.responses.length, 4);
-          await db.exec(INSERT, ['legacy-new', 'New']);
-          await db.exec(`UPDATE appointments SET title = 'Edited', version = version + 1 WHERE uid = 'legacy-edit'`);
-          await db.exec(`UPDATE appointments SET deleted = 1 WHERE uid = 'legacy-del'`);
+          await db.exec(INSERT, ['legacy-new', 'New', nowLocal()]);
+          await db.exec(
+            `UPDATE appointments SET title = 'Edited', version = version + 1, modified = ? WHERE uid = 'legacy-edit'`,
+            [nowLocal()],
+          );
+          await db.exec(`UPDATE appointments SET deleted = 1, modified = ? WHERE uid = 'legacy-del'`, [nowLocal()]);
           const delta = await sync(first.token);
           const names = (uid: string) => first.ms.responses.find((r) => r.href.endsWith('.ics') && uid)?.href;
           assert.ok(names);
@@ -108,7 +118,7 @@ for (const s of SERVERS) {
     }
 
     it('RFC 5545 §3.8.8.2 / §3.6.6: X-properties and VALARMs survive DAV and legacy edits', async () => {
-      const { db, put, t } = await setup(true);
+      const { db, put, t } = await setup('triggers');
       try {
         const body = ics([
           'UID:alarm-1',
@@ -154,7 +164,7 @@ for (const s of SERVERS) {
     });
 
     it('rules the schema cannot hold (BYSETPOS, FREQ=HOURLY) → 403, nothing written', async () => {
-      const { db, put, count } = await setup(false);
+      const { db, put, count } = await setup('snapshot');
       try {
         const base = ['UID:r1', 'DTSTART:20260601T090000Z', 'DTEND:20260601T100000Z', 'SUMMARY:R'];
         for (const rule of ['RRULE:FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=-1', 'RRULE:FREQ=HOURLY;INTERVAL=2']) {
@@ -182,7 +192,7 @@ for (const s of SERVERS) {
     });
 
     it('RFC 5545 §3.3.5: DST gap and repeated hour in a naive-local schema', async () => {
-      const { db, put, t, count } = await setup(false);
+      const { db, put, t, count } = await setup('snapshot');
       try {
         // 2026-10-25 00:30Z is the first 02:30 in Berlin (CEST): stored as naive 02:30, read back as that instant.
         const first = ics(['UID:fall', 'DTSTART:20261025T003000Z', 'DTEND:20261025T023000Z', 'SUMMARY:Fall']);

@@ -1,5 +1,5 @@
 // The shared backend contract on the worked example's mapping (test/columns/appointments.yaml), on
-// SQLite, PostgreSQL and MariaDB; with the snapshot fallback (no triggers) and with the trigger feed.
+// SQLite, PostgreSQL and MariaDB; with each change feed: snapshot fallback, modified column, triggers.
 import { after, before, describe } from 'node:test';
 import { SERVERS, type Server } from '../../../test/columns/databases.ts';
 import { createLegacySchema, mapping } from '../../../test/columns/legacy-schema.ts';
@@ -16,12 +16,12 @@ for (const s of SERVERS) {
       server = await s.start();
     });
     after(() => server?.stop());
-    for (const triggers of [false, true]) {
-      runBackendContract(`columns (${s.name}, ${triggers ? 'trigger feed' : 'snapshot fallback'})`, async () => {
+    for (const feed of ['snapshot', 'modified', 'triggers'] as const) {
+      runBackendContract(`columns (${s.name}, ${feed} feed)`, async () => {
         const db = await server.fresh();
         await createLegacySchema(db.conn);
-        if (triggers) await runStatements(db.conn, installStatements(db.conn.dialect, mapping));
-        const backend = await createColumnsBackend(db.conn, mapping, { id: 'columns-test' });
+        if (feed === 'triggers') await runStatements(db.conn, installStatements(db.conn.dialect, mapping));
+        const backend = await createColumnsBackend(db.conn, { ...mapping, changes: feed }, { id: 'columns-test' });
         return {
           backend,
           cleanup: () => db.close(),

@@ -1,12 +1,14 @@
 // The `columns` SQL profile (issue 5): a Backend over a legacy table-per-entity schema described by a
 // declarative mapping. Collections are per owner (one fixed calendar, or rows of a calendars table);
 // objects are rows rendered to iCalendar; writes go back to rows in one transaction. The change feed is
-// davgate_changes when its triggers are installed, else the core's snapshot fallback (no changesSince).
+// davgate_changes when its triggers are installed, else the modified column with the soft-delete flag,
+// else the core's snapshot fallback (no changesSince).
 import { type Backend, BackendError } from '../../../src/backend/port.ts';
 import type { CollectionInfo, CollectionRef, HomeKind } from '../../../src/backend/types.ts';
 import type { SqlConnection } from '../query/connect.ts';
 import { mapDriverError } from '../query/errors.ts';
 import { feedChanges, feedToken } from './feed.ts';
+import { canUseModifiedFeed, modifiedFeedChanges, modifiedFeedToken } from './feed-modified.ts';
 import type { ColumnsMapping } from './mapping.ts';
 import { checkRef, findByName, inScope, loadObjects, SIDE_TABLE } from './read.ts';
 import { hasChangeTable } from './triggers.ts';
@@ -29,6 +31,19 @@ async function ensureSideTable(conn: SqlConnection): Promise<void> {
     .execute();
 }
 
+/** The best change feed available (docs/sql-columns.md §Change tracking); undefined → snapshot fallback. */
+async function pickFeed(conn: SqlConnection, m: ColumnsMapping): Promise<'triggers' | 'modified' | undefined> {
+  const table = await hasChangeTable(conn);
+  if (m.changes === 'triggers' && !table) {
+    throw new Error(
+      'mapping says `changes: triggers` but davgate_changes is missing: run `davgate sql install-triggers`',
+    );
+  }
+  if (m.changes === 'triggers' || (m.changes === 'auto' && table)) return 'triggers';
+  if (m.changes === 'modified' || (m.changes === 'auto' && canUseModifiedFeed(m))) return 'modified';
+  return undefined;
+}
+
 export async function createColumnsBackend(
   conn: SqlConnection,
   mapping: ColumnsMapping,
@@ -44,12 +59,7 @@ export async function createColumnsBackend(
     }
   };
   await guard(() => ensureSideTable(conn));
-  const useTriggers = m.changes === 'triggers' || (m.changes === 'auto' && (await hasChangeTable(conn)));
-  if (m.changes === 'triggers' && !(await hasChangeTable(conn))) {
-    throw new Error(
-      'mapping says `changes: triggers` but davgate_changes is missing: run `davgate sql install-triggers`',
-    );
-  }
+  const feed = await pickFeed(conn, m);
 
   async function collections(owner: string): Promise<CollectionInfo[]> {
     const info = (id: string, displayName?: string): CollectionInfo => ({
@@ -132,7 +142,19 @@ export async function createColumnsBackend(
         return o?.name;
       }),
   };
-  if (useTriggers) {
+  if (feed === 'modified') {
+    backend.changesSince = (ref, since) =>
+      guard(async () => {
+        await requireCollection(ref);
+        return modifiedFeedChanges(conn.db, m, ref, since);
+      });
+    backend.currentToken = (ref) =>
+      guard(async () => {
+        await requireCollection(ref);
+        return modifiedFeedToken(conn.db, m, ref);
+      });
+  }
+  if (feed === 'triggers') {
     backend.changesSince = (ref, since) =>
       guard(async () => {
         await requireCollection(ref);

@@ -125,10 +125,25 @@ export const columnsMappingSchema = z
     exdates: z.object({ table: ident, parent: ident, column: ident }).strict().optional(),
     /** Where unmapped properties and components (X-props, VALARM) live: a column, else davgate's side table. */
     extras: z.object({ column: ident }).strict().optional(),
-    /** Change feed: `triggers` reads davgate_changes (see `davgate sql install-triggers`); `snapshot` diffs listings. */
-    changes: z.enum(['auto', 'triggers', 'snapshot']).default('auto'),
+    /**
+     * Change feed: `triggers` reads davgate_changes (see `davgate sql install-triggers`); `modified` reads the
+     * modified column and soft-delete flag (needs both and a generated key); `snapshot` diffs listings;
+     * `auto` takes the first of these the database and mapping allow.
+     */
+    changes: z.enum(['auto', 'triggers', 'modified', 'snapshot']).default('auto'),
+    /**
+     * `modified` feed: rows modified this many seconds before the high-water mark are re-examined on every
+     * sync, so writes committed late (or with a clock this far behind) are still seen.
+     */
+    changeWindowSeconds: z.number().int().positive().max(86_400).default(120),
   })
-  .strict();
+  .strict()
+  .superRefine((m, ctx) => {
+    if (m.changes !== 'modified') return;
+    const missing = [!m.modified && 'modified', !m.softDelete && 'softDelete', !m.key.generated && 'a generated key'];
+    for (const what of missing.filter(Boolean))
+      ctx.addIssue({ code: 'custom', path: ['changes'], message: `the modified feed needs ${what}` });
+  });
 
 export type ColumnsMapping = z.output<typeof columnsMappingSchema>;
 export type FieldCodec = z.output<typeof codec>;
