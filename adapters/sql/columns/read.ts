@@ -24,6 +24,8 @@ export interface Loaded extends StoredObject {
   key: string;
   uid: string;
   version: unknown;
+  /** The modified column's value as read (the optimistic-lock value when there is no version column). */
+  modified: unknown;
   /** Content hash of the rendering from rows (what shadow_of is compared with). */
   rendered: string;
 }
@@ -132,6 +134,7 @@ export async function loadObjects(
       key,
       uid: String(row[m.uid.column]),
       version: m.version ? row[m.version.column] : undefined,
+      modified: m.modified ? row[m.modified.column] : undefined,
       rendered,
       name: nameOf(m, row, s),
       etag: contentEtag(body),

@@ -81,12 +81,29 @@ export async function putObject(
   });
 }
 
-async function update(tx: AnyDb, m: ColumnsMapping, cur: Loaded, values: Row): Promise<string> {
+/**
+ * The conditional UPDATE: on the version read (`WHERE version = ?`, then +1), else on the modified value
+ * read (`WHERE modified = ?`, or IS NULL), so a write by the legacy UI since the read fails the update.
+ */
+export async function update(
+  tx: AnyDb,
+  m: ColumnsMapping,
+  cur: Pick<Loaded, 'key' | 'version' | 'modified'>,
+  values: Row,
+): Promise<string> {
   let q = tx.updateTable(m.table).where(m.key.column, '=', cur.key);
   if (m.version) {
     const v = m.version.column;
     q = q.where(v, '=', cur.version).set((eb) => ({ ...values, [v]: eb(v, '+', 1) }));
-  } else q = q.set(values);
+  } else {
+    const mod = m.modified?.column;
+    if (mod)
+      q =
+        cur.modified === null || cur.modified === undefined
+          ? q.where(mod, 'is', null)
+          : q.where(mod, '=', cur.modified);
+    q = q.set(values);
+  }
   const res = await q.executeTakeFirst();
   if (Number(res.numUpdatedRows) !== 1) throw new BackendError('precondition-failed', 'the row changed concurrently');
   return cur.key;
@@ -149,6 +166,8 @@ export async function deleteObject(
       if (m.exdates) await tx.deleteFrom(m.exdates.table).where(m.exdates.parent, '=', cur.key).execute();
       let q = tx.deleteFrom(m.table).where(m.key.column, '=', cur.key);
       if (m.version) q = q.where(m.version.column, '=', cur.version);
+      else if (m.modified && cur.modified !== null && cur.modified !== undefined)
+        q = q.where(m.modified.column, '=', cur.modified);
       const res = await q.executeTakeFirst();
       if (Number(res.numDeletedRows) !== 1)
         throw new BackendError('precondition-failed', 'the row changed concurrently');
