@@ -59,9 +59,33 @@ export async function sideRows(db: AnyDb, m: ColumnsMapping, keys: string[]): Pr
   return out;
 }
 
-export function nameOf(m: ColumnsMapping, row: Row, side: Side | undefined): string {
+/**
+ * The resource name of a row: the href column, else the name a DAV client chose (side table), else
+ * `<key>.ics` — or `row-<key>.ics` when a client already named another object `<key>.ics` (a client may
+ * create `7.ics` that lands in row 3; legacy row 7 must not then appear under the same name).
+ */
+export function nameOf(m: ColumnsMapping, row: Row, side: Side | undefined, taken?: Set<string>): string {
   if (m.href.strategy === 'column' && row[m.href.column]) return String(row[m.href.column]);
-  return side?.name ?? `${String(row[m.key.column])}.ics`;
+  if (side?.name) return side.name;
+  const key = String(row[m.key.column]);
+  return taken?.has(`${key}.ics`) ? `row-${key}.ics` : `${key}.ics`;
+}
+
+/** Default names (`<key>.ics`) of rows without a chosen name that some other row's chosen name holds. */
+async function takenNames(db: AnyDb, m: ColumnsMapping, rows: Row[], side: Map<string, Side>): Promise<Set<string>> {
+  if (m.href.strategy !== 'key') return new Set();
+  const wanted = rows
+    .map((r) => String(r[m.key.column]))
+    .filter((k) => !side.get(k)?.name)
+    .map((k) => `${k}.ics`);
+  if (wanted.length === 0) return new Set();
+  const held = await db
+    .selectFrom(SIDE_TABLE)
+    .select(['obj_key', 'name'])
+    .where('tbl', '=', m.table)
+    .where('name', 'in', wanted)
+    .execute();
+  return new Set(held.filter((h) => `${String(h.obj_key)}.ics` !== h.name).map((h) => String(h.name)));
 }
 
 /** Keys of live rows in scope that may carry `name` (the caller re-checks with nameOf). */
@@ -79,8 +103,8 @@ export async function keysForName(db: AnyDb, m: ColumnsMapping, ref: CollectionR
     .where('name', '=', name)
     .execute();
   const keys = side.map((r) => String(r.obj_key));
-  const bare = /^(.+)\.ics$/.exec(name)?.[1];
-  if (bare && (!m.key.generated || /^[0-9]+$/.test(bare))) keys.push(bare);
+  for (const k of [/^(.+)\.ics$/.exec(name)?.[1], /^row-(.+)\.ics$/.exec(name)?.[1]])
+    if (k && (!m.key.generated || /^[0-9]+$/.test(k))) keys.push(k);
   return keys;
 }
 
@@ -116,6 +140,7 @@ export async function loadObjects(
     }
   }
   const side = await sideRows(db, m, ids.map(String));
+  const taken = await takenNames(db, m, rows, side);
   return rows.map((row) => {
     const key = String(row[m.key.column]);
     const s = side.get(key);
@@ -136,7 +161,7 @@ export async function loadObjects(
       version: m.version ? row[m.version.column] : undefined,
       modified: m.modified ? row[m.modified.column] : undefined,
       rendered,
-      name: nameOf(m, row, s),
+      name: nameOf(m, row, s, taken),
       etag: contentEtag(body),
       body,
       contentType: 'text/calendar; charset=utf-8',
