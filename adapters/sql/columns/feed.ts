@@ -14,6 +14,23 @@ async function maxSeq(db: AnyDb): Promise<number> {
   return Number(r.rows[0]?.n ?? 0);
 }
 
+async function minSeq(db: AnyDb): Promise<number> {
+  const r = await sql<{ n: unknown }>`SELECT MIN(seq) AS n FROM ${sql.table(CHANGE_TABLE)}`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+/**
+ * Trims davgate_changes to its newest `keep` entries (at least one stays, so the floor is known); tokens
+ * from before the oldest kept entry become invalid and those clients resync. Returns the rows removed.
+ */
+export async function trimChanges(db: AnyDb, keep: number): Promise<number> {
+  const top = await maxSeq(db);
+  const floor = top - Math.max(1, Math.floor(keep));
+  if (floor <= 0) return 0;
+  const res = await db.deleteFrom(CHANGE_TABLE).where('seq', '<=', floor).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
 export async function feedChanges(
   db: AnyDb,
   m: ColumnsMapping,
@@ -27,6 +44,8 @@ export async function feedChanges(
   }
   const top = await maxSeq(db);
   if (from !== null && from > top) return 'invalid-token';
+  // Changes after `from` may have been trimmed (trimChanges): the token is too old, the client resyncs.
+  if (from !== null && from < (await minSeq(db)) - 1) return 'invalid-token';
   if (from === null) {
     const all = await loadObjects(db, m, ref);
     return { token: String(top), changed: all.map((o) => ({ name: o.name, etag: o.etag })), deleted: [] };
