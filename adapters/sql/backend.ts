@@ -1,7 +1,7 @@
 // The native SQL backend (the project's own schema) on SQLite — the embedded default —, PostgreSQL and
 // MySQL/MariaDB. Implements the whole port: required members plus query, changesSince, currentToken,
-// findByUid, patchObjectProps and admin. Every write is one transaction that first locks its collection's
-// row (writers of one collection queue; SQLite's BEGIN IMMEDIATE locks the file); every multi-statement read
+// findByUid, patchObjectProps and admin. Every write is one transaction that locks the object's row (SQLite:
+// BEGIN IMMEDIATE locks the file) and, last, the change counter (changes.ts); every multi-statement read
 // sees one snapshot; single-statement reads (GET, listing, initial sync) run without a transaction.
 import { type Backend, BackendError, type BackendQuery } from '../../src/backend/port.ts';
 import type {
@@ -83,11 +83,11 @@ export class SqlBackend implements Backend {
   }
 
   async putObject(ref: CollectionRef, name: string, input: PutInput, pre: WritePreconditions): Promise<PutResult> {
-    return this.#sql.write(async (q) => putRow(q, await requireHandle(q, ref, true), name, input, pre));
+    return this.#sql.write(async (q) => putRow(q, await requireHandle(q, ref), name, input, pre));
   }
 
   async deleteObject(ref: CollectionRef, name: string, pre: WritePreconditions): Promise<void> {
-    await this.#sql.write(async (q) => deleteRow(q, await requireHandle(q, ref, true), name, pre));
+    await this.#sql.write(async (q) => deleteRow(q, await requireHandle(q, ref), name, pre));
   }
 
   /**
@@ -169,7 +169,7 @@ export class SqlBackend implements Backend {
   }
 
   async patchObjectProps(ref: CollectionRef, name: string, props: Record<string, XmlElement | null>): Promise<void> {
-    await this.#sql.write(async (q) => patchProps(q, await requireHandle(q, ref, true), name, props));
+    await this.#sql.write(async (q) => patchProps(q, await requireHandle(q, ref), name, props));
   }
 
   /**

@@ -12,10 +12,22 @@ const UPSERT_MYSQL = `INSERT INTO changes (collection, name, seq, op, at) VALUES
   ON DUPLICATE KEY UPDATE seq = VALUES(seq), op = VALUES(op), at = VALUES(at)`;
 
 /**
- * Records a change of `name` inside the caller's write transaction; returns the new seq. The caller holds
- * the collection's lock, so seqs of one collection commit in increasing order and a token never skips one.
+ * PostgreSQL: the counter, the change row and the collection's token in one round trip. The counter row
+ * stays locked until commit, so it is taken last: the shorter that window, the more writes per second.
+ */
+const RECORD_PG = `WITH s AS (UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value),
+    u AS (UPDATE collections SET synctoken = (SELECT value FROM s) WHERE cid = :cid)
+  INSERT INTO changes (collection, name, seq, op, at) SELECT CAST(:cid AS BIGINT), CAST(:name AS TEXT), value, CAST(:op AS TEXT), CAST(:at AS BIGINT) FROM s
+  ON CONFLICT (collection, name) DO UPDATE SET seq = excluded.seq, op = excluded.op, at = excluded.at
+  RETURNING seq`;
+
+/**
+ * Records a change of `name` inside the caller's write transaction; returns the new seq. The seq comes from
+ * the global counter whose row stays locked until commit, so seqs commit in increasing order and a token
+ * never skips a change committed later with a smaller seq. Call it last in the transaction.
  */
 export async function recordChange(q: Q, cid: number, name: string, op: 'put' | 'delete', at: number): Promise<number> {
+  if (q.dialect === 'postgres') return Number((await q.get(RECORD_PG, { cid, name, op, at }))?.seq);
   const seq = await nextSeq(q);
   await q.run(q.dialect === 'mysql' ? UPSERT_MYSQL : UPSERT, [cid, name, seq, op, at]);
   await q.run('UPDATE collections SET synctoken = ? WHERE cid = ?', [seq, cid]);

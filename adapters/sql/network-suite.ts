@@ -8,9 +8,12 @@ import { BackendError } from '../../src/backend/port.ts';
 import type { CollectionRef } from '../../src/backend/types.ts';
 import { createTestApp, ICS } from '../../test/support/app.ts';
 import { runBackendContract } from '../contract/backend-contract.ts';
+import { backendSuite } from './backend-suite.ts';
+import { changesSuite } from './changes-suite.ts';
 import { MIGRATIONS, migrate } from './migrations.ts';
 import { type OpenedSqlStore, openSqlStore } from './open.ts';
 import type { ServerKind, TestServer } from './test-servers.ts';
+import { userStoreSuite } from './user-store-suite.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -42,6 +45,12 @@ export function nativeStoreOn(kind: ServerKind): void {
       await store.backend.admin.createCollection(CAL, 'calendar', { components: ['VEVENT', 'VTODO'] });
       return createTestApp({ deps: { backend: store.backend } });
     };
+
+    // The adapter's own suites (also run on SQLite by changes/sqlite-backend/user-store.test.ts).
+    const freshStore = async () => openSqlStore(await server.createDatabase());
+    backendSuite(kind.name, freshStore);
+    changesSuite(kind.name, freshStore);
+    userStoreSuite(kind.name, freshStore);
 
     runBackendContract(`sql native (${kind.name})`, async () => {
       const opts = await server.createDatabase();

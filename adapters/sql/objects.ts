@@ -1,8 +1,8 @@
 // Calendar objects, vCards and plain resources of the native SQL store: reads, and writes that check
 // preconditions, UID uniqueness, store the row and log the change in one transaction. Against another
-// writer of the same tables (the groupware's own UI) the precondition holds by locking the row it read
-// (FOR UPDATE; SQLite's BEGIN IMMEDIATE locks the file) and by writing only `WHERE etag = <the etag read>`,
-// checked by the affected-row count: a change that slipped in is a 412, never a lost update.
+// writer of the same tables (the groupware's own UI) a conditional write is `UPDATE … WHERE etag = ?`
+// checked by the affected-row count (SQLite's BEGIN IMMEDIATE also locks the file): a change that slipped
+// in is a 412, never a lost update.
 import { contentEtag } from '../../src/backend/etag.ts';
 import { BackendError } from '../../src/backend/port.ts';
 import type { PutInput, PutResult, StoredObject, WritePreconditions } from '../../src/backend/types.ts';
@@ -54,13 +54,6 @@ export async function selectByNames(q: Q, cid: number, names: string[]): Promise
   return out;
 }
 
-/** The current etag, its row locked until commit (inside a write transaction). */
-async function currentEtag(q: Q, cid: number, name: string): Promise<string | undefined> {
-  const text = 'SELECT etag FROM objects WHERE collection = ? AND name = ?';
-  const row = await q.get(q.dialect === 'sqlite' ? text : `${text} FOR UPDATE`, [cid, name]);
-  return row ? String(row.etag) : undefined;
-}
-
 /** A unique-key violation: another writer created the row between our read and our insert. */
 function isDuplicate(err: unknown): boolean {
   const e = err as { code?: unknown; errcode?: unknown } | null;
@@ -69,21 +62,28 @@ function isDuplicate(err: unknown): boolean {
 
 const INSERT = `INSERT INTO objects (collection, name, uid, component_type, content_type, body, etag, size,
   last_modified, time_indexed, time_exact, time_complete_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-const UPDATE = `UPDATE objects SET uid = ?, component_type = ?, content_type = ?, body = ?, etag = ?, size = ?,
+const UPDATE_ANY = `UPDATE objects SET uid = ?, component_type = ?, content_type = ?, body = ?, etag = ?, size = ?,
   last_modified = ?, time_indexed = ?, time_exact = ?, time_complete_until = ?
-  WHERE collection = ? AND name = ? AND etag = ?`;
+  WHERE collection = ? AND name = ?`;
+const UPDATE_IF = `${UPDATE_ANY} AND etag = ?`;
 
-/** RFC 9110 §13.1.1/§13.1.2 against the current state, inside the write transaction. */
-function checkPreconditions(name: string, etag: string | undefined, pre: WritePreconditions): void {
-  if (pre.ifNoneMatchAny && etag !== undefined) {
-    throw new BackendError('precondition-failed', `${name} exists (If-None-Match: *)`);
-  }
-  if (pre.ifMatch !== undefined && pre.ifMatch !== etag) {
-    throw new BackendError('precondition-failed', `${name}: etag does not match If-Match`);
-  }
+/**
+ * RFC 4791 §5.3.2.1 / RFC 6352 §6.3.2.1 no-uid-conflict: one UID per collection. Checked after the change
+ * counter is locked (recordChange), so a concurrent writer of the same UID has committed and is seen
+ * (MySQL: a locking read, which sees the latest commit rather than the transaction's snapshot).
+ */
+async function checkUid(q: Q, cid: number, name: string, uid: string): Promise<void> {
+  const text = 'SELECT name FROM objects WHERE collection = ? AND uid = ? AND name <> ? LIMIT 1';
+  const holder = await q.get(q.dialect === 'mysql' ? `${text} LOCK IN SHARE MODE` : text, [cid, uid, name]);
+  if (holder) throw new BackendError('conflict', `UID ${uid} is used by ${holder.name}`, String(holder.name));
 }
 
-/** Creates or replaces an object; replacing keeps its dead properties. Call inside a write transaction. */
+/**
+ * Creates or replaces an object (keeping its dead properties), in the caller's write transaction. The
+ * precondition is the write's own condition: If-Match updates `WHERE etag = <If-Match>`, If-None-Match: *
+ * inserts (a unique-key violation means the object exists), and the affected-row count decides 412. A row
+ * changed by another writer in the meantime therefore fails the write instead of being overwritten.
+ */
 export async function putRow(
   q: Q,
   h: CollectionHandle,
@@ -91,17 +91,6 @@ export async function putRow(
   input: PutInput,
   pre: WritePreconditions,
 ): Promise<PutResult> {
-  const before = await currentEtag(q, h.cid, name);
-  checkPreconditions(name, before, pre);
-  if (input.uid !== undefined) {
-    // RFC 4791 §5.3.2.1 / RFC 6352 §6.3.2.1 no-uid-conflict: one UID per collection.
-    const holder = await q.get('SELECT name FROM objects WHERE collection = ? AND uid = ? AND name <> ? LIMIT 1', [
-      h.cid,
-      input.uid,
-      name,
-    ]);
-    if (holder) throw new BackendError('conflict', `UID ${input.uid} is used by ${holder.name}`, String(holder.name));
-  }
   const etag = contentEtag(input.body);
   const now = Date.now();
   const values = [
@@ -116,29 +105,44 @@ export async function putRow(
     input.timeIndex?.exact ? 1 : 0,
     input.timeIndex?.completeUntil ?? null,
   ];
-  if (before === undefined) {
+  const insert = async () => {
     try {
       await q.run(INSERT, [h.cid, name, ...values]);
     } catch (err) {
-      if (isDuplicate(err)) throw new BackendError('precondition-failed', `${name} was created concurrently`);
+      if (isDuplicate(err)) throw new BackendError('precondition-failed', `${name} exists`);
       throw err;
     }
-  } else if ((await q.run(UPDATE, [...values, h.cid, name, before])) !== 1) {
-    throw new BackendError('precondition-failed', `${name} changed concurrently`);
+  };
+  let created: boolean;
+  if (pre.ifMatch !== undefined) {
+    if ((await q.run(UPDATE_IF, [...values, h.cid, name, pre.ifMatch])) !== 1) {
+      throw new BackendError('precondition-failed', `${name}: etag does not match If-Match`);
+    }
+    created = false;
+  } else if (pre.ifNoneMatchAny) {
+    await insert();
+    created = true;
+  } else {
+    created = (await q.run(UPDATE_ANY, [...values, h.cid, name])) === 0;
+    if (created) await insert();
   }
-  await storeSpans(q, h.cid, name, input, before !== undefined);
+  // Replace the time index: spans exist only in calendars (the CalDAV core indexes nothing else).
+  await storeSpans(q, h.cid, name, input, !created && (h.kind === 'calendar' || input.timeIndex !== undefined));
   await recordChange(q, h.cid, name, 'put', now);
-  return { etag, created: before === undefined };
+  if (input.uid !== undefined) await checkUid(q, h.cid, name, input.uid);
+  return { etag, created };
 }
 
+/** Deletes an object in the caller's write transaction; If-Match is the DELETE's own condition. */
 export async function deleteRow(q: Q, h: CollectionHandle, name: string, pre: WritePreconditions): Promise<void> {
-  const before = await currentEtag(q, h.cid, name);
-  if (before === undefined) throw new BackendError('not-found', `no object ${name}`);
-  checkPreconditions(name, before, pre);
-  if (
-    (await q.run('DELETE FROM objects WHERE collection = ? AND name = ? AND etag = ?', [h.cid, name, before])) !== 1
-  ) {
-    throw new BackendError('precondition-failed', `${name} changed concurrently`);
+  const deleted =
+    pre.ifMatch === undefined
+      ? await q.run('DELETE FROM objects WHERE collection = ? AND name = ?', [h.cid, name])
+      : await q.run('DELETE FROM objects WHERE collection = ? AND name = ? AND etag = ?', [h.cid, name, pre.ifMatch]);
+  if (deleted !== 1) {
+    const exists = await q.get('SELECT 1 AS one FROM objects WHERE collection = ? AND name = ?', [h.cid, name]);
+    if (!exists) throw new BackendError('not-found', `no object ${name}`);
+    throw new BackendError('precondition-failed', `${name}: etag does not match If-Match`);
   }
   await recordChange(q, h.cid, name, 'delete', Date.now());
 }

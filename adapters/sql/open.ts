@@ -20,15 +20,20 @@ export interface OpenedSqlStore {
   close(): Promise<void>;
 }
 
-/** The native store on an open connection (migrated first). The connection stays the caller's to close. */
+/** The native store on an open connection (migrated first); its close() closes the connection. */
 export async function nativeStore(conn: SqlConnection, options: SqlStoreOptions = {}): Promise<OpenedSqlStore> {
   await migrate(conn);
   const sql = new SqlExec(conn);
+  let closed: Promise<void> | undefined;
   return {
     conn,
     backend: new SqlBackend(sql, { id: options.id }),
     users: new SqlUserStore(sql),
-    close: () => conn.close(),
+    // Idempotent: a second close (a test's afterEach after the test closed it) is a no-op.
+    close: () => {
+      closed ??= conn.close();
+      return closed;
+    },
   };
 }
 
