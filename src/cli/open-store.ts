@@ -4,7 +4,6 @@
 // variable so they stay out of the YAML and the logs.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createColumnsBackend, parseColumnsMapping } from '../../adapters/sql/columns/index.ts';
 import { nativeStore, openSqlite } from '../../adapters/sql/open.ts';
 import { openSqlConnection, type SqlConnection, type SqlConnectionOptions } from '../../adapters/sql/query/connect.ts';
 import { sqliteFile } from '../config/paths.ts';
@@ -12,9 +11,6 @@ import type { Config } from '../config/schema.ts';
 import type { OpenedStore } from './runtime.ts';
 
 type Storage = Config['storage'];
-
-/** Where users live when the database holds another program's schema: the embedded default's file. */
-export const PROFILE_USERS_FILE = './data/davgate.sqlite';
 
 /** The database password from storage.passwordFile (first line) or storage.passwordEnv; undefined if neither. */
 export function storagePassword(s: Storage, env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -44,6 +40,8 @@ export function connectionOptions(s: Storage, env: NodeJS.ProcessEnv = process.e
 
 async function profileBackend(s: Storage, conn: SqlConnection) {
   if (s.profile === 'columns') {
+    // Loaded only when configured: the native profile does not need the mapping machinery.
+    const { createColumnsBackend, parseColumnsMapping } = await import('../../adapters/sql/columns/index.ts');
     const mapping = parseColumnsMapping(readFileSync(resolve(s.mapping ?? ''), 'utf8'));
     return createColumnsBackend(conn, mapping, { id: 'sql' });
   }
@@ -58,8 +56,8 @@ export async function openConfiguredStore(config: Config, env: NodeJS.ProcessEnv
   try {
     if (s.profile === 'native') return await nativeStore(conn);
     const backend = await profileBackend(s, conn);
-    // Users of the gateway (not of the groupware) stay in the embedded default's file.
-    const users = await openSqlite(resolve(PROFILE_USERS_FILE));
+    // Users of the gateway (not of the groupware) stay in the embedded default's file under dataDir.
+    const users = await openSqlite(resolve(s.dataDir, 'davgate.sqlite'));
     return {
       backend,
       users: users.users,

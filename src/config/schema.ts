@@ -75,6 +75,8 @@ const networkStorage = <K extends 'postgres' | 'mysql'>(kind: K) =>
   z
     .strictObject({
       kind: z.literal(kind),
+      /** Directory of the gateway's own users with profile sabredav or columns (davgate.sqlite; flag --data-dir). */
+      dataDir: z.string().min(1).default('./data'),
       host: z.string().min(1),
       /** Default 5432 (postgres) or 3306 (mysql). */
       port: z.number().int().min(1).max(65535).optional(),
