@@ -2,13 +2,18 @@
 // or a file (never the YAML), and `davgate serve`'s store opener running the native profile on a real
 // PostgreSQL server.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { openSqlConnection } from '../../adapters/sql/query/connect.ts';
+import { seedAsSabre } from '../../adapters/sql/sabredav/sabre-fixture.ts';
+import { createSabredavSchema } from '../../adapters/sql/sabredav/schema.ts';
 import { hasPostgres, startPostgres } from '../../test/support/postgres.ts';
 import { configSchema } from '../config/schema.ts';
-import { connectionOptions, openConfiguredStore } from './open-store.ts';
+import { connectionOptions, openConfiguredStore, PROFILE_USERS_FILE } from './open-store.ts';
 
 const base = { kind: 'postgres', host: 'db', user: 'davgate', database: 'gw' };
 
@@ -75,6 +80,40 @@ describe('storage: postgres / mysql', () => {
       }
     } finally {
       await server.stop();
+    }
+  });
+});
+
+describe('storage.profile sabredav / columns', () => {
+  it('sabredav: an existing SabreDAV database is served as is; users live apart in davgate-users.sqlite', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'davgate-sabre-'));
+    try {
+      const conn = await openSqlConnection({ dialect: 'sqlite', file: join(dir, 'baikal.sqlite') });
+      await createSabredavSchema(conn);
+      await seedAsSabre(conn, 'alice');
+      await conn.close();
+      const config = configSchema.parse({
+        storage: { kind: 'sqlite', dataDir: dir, file: 'baikal.sqlite', profile: 'sabredav' },
+      });
+      const store = await openConfiguredStore(config);
+      try {
+        assert.ok((await store.backend.listCollections('alice', 'calendars')).length > 0);
+        await store.users.create({ name: 'alice', displayName: 'Alice' }, 'scrypt$x');
+      } finally {
+        await store.close();
+      }
+      const check = await openSqlConnection({ dialect: 'sqlite', file: join(dir, 'baikal.sqlite') });
+      const tables = (
+        await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'`.execute(check.db)
+      ).rows.map((r) => r.name);
+      await check.close();
+      assert.ok(
+        !tables.includes('users') || !tables.includes('schema_version'),
+        'no native tables in the groupware file',
+      );
+      assert.ok(existsSync(join(dir, PROFILE_USERS_FILE)));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -12,6 +12,9 @@ import type { OpenedStore } from './runtime.ts';
 
 type Storage = Config['storage'];
 
+/** With profile sabredav or columns, the gateway's own users live in this file under storage.dataDir. */
+export const PROFILE_USERS_FILE = 'davgate-users.sqlite';
+
 /** The database password from storage.passwordFile (first line) or storage.passwordEnv; undefined if neither. */
 export function storagePassword(s: Storage, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (s.kind === 'sqlite') return undefined;
@@ -45,7 +48,9 @@ async function profileBackend(s: Storage, conn: SqlConnection) {
     const mapping = parseColumnsMapping(readFileSync(resolve(s.mapping ?? ''), 'utf8'));
     return createColumnsBackend(conn, mapping, { id: 'sql' });
   }
-  throw new Error(`storage.profile ${s.profile} is not available in this build`);
+  // profile sabredav: SabreDAV/Baïkal tables as they are (its defaults: realm BaikalDAV, zone UTC).
+  const { createSabredavBackend } = await import('../../adapters/sql/sabredav/index.ts');
+  return createSabredavBackend(conn, { id: 'sql' });
 }
 
 /** Opens the configured storage: backend, users, and close() for both. */
@@ -56,8 +61,8 @@ export async function openConfiguredStore(config: Config, env: NodeJS.ProcessEnv
   try {
     if (s.profile === 'native') return await nativeStore(conn);
     const backend = await profileBackend(s, conn);
-    // Users of the gateway (not of the groupware) stay in the embedded default's file under dataDir.
-    const users = await openSqlite(resolve(s.dataDir, 'davgate.sqlite'));
+    // Users of the gateway (not of the groupware) stay in a file of their own under dataDir.
+    const users = await openSqlite(resolve(s.dataDir, PROFILE_USERS_FILE));
     return {
       backend,
       users: users.users,

@@ -75,7 +75,7 @@ const networkStorage = <K extends 'postgres' | 'mysql'>(kind: K) =>
   z
     .strictObject({
       kind: z.literal(kind),
-      /** Directory of the gateway's own users with profile sabredav or columns (davgate.sqlite; flag --data-dir). */
+      /** Directory of the gateway's own users with profile sabredav or columns (davgate-users.sqlite; flag --data-dir). */
       dataDir: z.string().min(1).default('./data'),
       host: z.string().min(1),
       /** Default 5432 (postgres) or 3306 (mysql). */
