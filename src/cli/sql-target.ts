@@ -4,14 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { type ColumnsMapping, MappingError, parseColumnsMapping } from '../../adapters/sql/columns/mapping.ts';
+import { type ColumnsMapping, MappingError, parseColumnsMappingFile } from '../../adapters/sql/columns/mapping.ts';
 import type { SqlConnectionOptions } from '../../adapters/sql/query/connect.ts';
 import { CliError, type CliIo, EXIT_USAGE } from './io.ts';
 import { type FlagValues, loadForCommand } from './options.ts';
 
 export interface SqlTarget {
   connection: SqlConnectionOptions;
-  mapping: ColumnsMapping;
+  mapping: ColumnsMapping[];
   /** Where the two came from, for the command's output. */
   describe: string;
 }
@@ -57,7 +57,7 @@ function issues(err: z.ZodError, prefix: string): string {
   return err.issues.map((i) => `${prefix}${i.path.length ? i.path.join('.') : ''}: ${i.message}`).join('; ');
 }
 
-function readMapping(file: string): ColumnsMapping {
+function readMapping(file: string): ColumnsMapping[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -65,7 +65,7 @@ function readMapping(file: string): ColumnsMapping {
     throw new CliError(`cannot read mapping ${file}: ${(e as Error).message}`, EXIT_USAGE);
   }
   try {
-    return parseColumnsMapping(text);
+    return parseColumnsMappingFile(text);
   } catch (e) {
     if (e instanceof MappingError) throw new CliError(`${file}: ${e.message}`, EXIT_USAGE);
     throw e;

@@ -22,6 +22,8 @@ async function runAll(conn: SqlConnection, statements: string[]): Promise<void> 
   });
 }
 
+const tables = (ms: { table: string }[]) => `table${ms.length > 1 ? 's' : ''} ${ms.map((m) => m.table).join(', ')}`;
+
 /** Names of the triggers a statement list creates or drops, for the output. */
 function triggerNames(statements: string[]): string[] {
   const names = statements.flatMap((s) => /^(?:CREATE|DROP) TRIGGER (?:IF (?:NOT )?EXISTS )?(\w+)/.exec(s)?.[1] ?? []);
@@ -49,7 +51,7 @@ export async function runSql(action: SqlAction, target: SqlTarget, io: CliIo): P
         }
         throw new CliError(`install-triggers failed on ${where}, nothing installed: ${(e as Error).message}`);
       }
-      io.out(`installed change-capture triggers on ${where} for table ${mapping.table} (${target.describe}):`);
+      io.out(`installed change-capture triggers on ${where} for ${tables(mapping)} (${target.describe}):`);
       for (const t of triggerNames(statements.filter((s) => s.startsWith('CREATE')))) io.out(`  trigger ${t}`);
       io.out('  change table davgate_changes');
       io.out('The columns backend now reads its change feed from davgate_changes (`changes: auto`).');
@@ -61,7 +63,7 @@ export async function runSql(action: SqlAction, target: SqlTarget, io: CliIo): P
     } catch (e) {
       throw new CliError(`uninstall-triggers failed on ${where}: ${(e as Error).message}`);
     }
-    io.out(`removed change-capture triggers on ${where} for table ${mapping.table} (${target.describe}):`);
+    io.out(`removed change-capture triggers on ${where} for ${tables(mapping)} (${target.describe}):`);
     for (const t of triggerNames(statements)) io.out(`  trigger ${t}`);
     // The table goes too: a change table nobody fills would make `changes: auto` trust a stale feed.
     io.out('  change table davgate_changes dropped');

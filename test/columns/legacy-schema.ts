@@ -1,12 +1,18 @@
 // The worked example's legacy schema (docs/sql-columns.md), as a groupware of the 2000s would have it:
 // naive local datetimes, decomposed recurrence columns, attendee and exception-date tables, a
-// soft-delete flag, a modified timestamp and a version counter. One DDL per dialect.
+// soft-delete flag, a modified timestamp and a version counter; and a task table (due, done, state,
+// percent). One DDL per dialect.
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { parseColumnsMapping } from '../../adapters/sql/columns/mapping.ts';
 import type { SqlConnection } from '../../adapters/sql/query/connect.ts';
 
-export const mapping = parseColumnsMapping(readFileSync(new URL('./appointments.yaml', import.meta.url), 'utf8'));
+const read = (file: string) => parseColumnsMapping(readFileSync(new URL(file, import.meta.url), 'utf8'));
+export const mapping = read('./appointments.yaml');
+/** The second entity: tasks (VTODO) in their own `tasks` collection. */
+export const taskMapping = read('./tasks.yaml');
+/** Both entities, as a mapping file with `entities:` lists them. */
+export const entities = [mapping, taskMapping];
 
 export function legacyDdl(dialect: SqlConnection['dialect']): string[] {
   const id =
@@ -26,6 +32,9 @@ export function legacyDdl(dialect: SqlConnection['dialect']): string[] {
     `CREATE TABLE appointment_attendees (appointment_id INT NOT NULL, email VARCHAR(255) NOT NULL,
       name VARCHAR(255), response SMALLINT DEFAULT 0)`,
     `CREATE TABLE appointment_exdates (appointment_id INT NOT NULL, exdate ${dt} NOT NULL)`,
+    `CREATE TABLE tasks (${id}, owner VARCHAR(64) NOT NULL, uid VARCHAR(255) NOT NULL, subject VARCHAR(255),
+      details ${txt}, state SMALLINT DEFAULT 0 NOT NULL, prio SMALLINT, percent SMALLINT, start_on ${dt},
+      due_at ${dt}, done_at ${dt}, deleted SMALLINT DEFAULT 0 NOT NULL, modified ${dt}, version INT DEFAULT 1 NOT NULL)`,
   ];
 }
 

@@ -7,6 +7,7 @@ import { type Backend, BackendError } from '../../../src/backend/port.ts';
 import type { CollectionInfo, CollectionRef, HomeKind } from '../../../src/backend/types.ts';
 import type { SqlConnection } from '../query/connect.ts';
 import { mapDriverError } from '../query/errors.ts';
+import { combineEntityBackends } from './entities.ts';
 import { feedChanges, feedToken } from './feed.ts';
 import { canUseModifiedFeed, modifiedFeedChanges, modifiedFeedToken } from './feed-modified.ts';
 import type { ColumnsMapping } from './mapping.ts';
@@ -14,7 +15,8 @@ import { checkRef, findByName, inScope, loadObjects, SIDE_TABLE } from './read.t
 import { hasChangeTable } from './triggers.ts';
 import { deleteObject, putObject } from './write.ts';
 
-export { type ColumnsMapping, MappingError, parseColumnsMapping } from './mapping.ts';
+// A configured mapping file may list several entities (`entities:`), so the serve path parses files.
+export { type ColumnsMapping, MappingError, parseColumnsMappingFile as parseColumnsMapping } from './mapping.ts';
 
 /** Creates davgate's side table (names, unmapped properties, last client bytes) if missing. */
 async function ensureSideTable(conn: SqlConnection): Promise<void> {
@@ -44,12 +46,20 @@ async function pickFeed(conn: SqlConnection, m: ColumnsMapping): Promise<'trigge
   return undefined;
 }
 
+/** A backend for one mapped entity, or for several (each serving its own calendar collections). */
 export async function createColumnsBackend(
   conn: SqlConnection,
-  mapping: ColumnsMapping,
+  mapping: ColumnsMapping | readonly ColumnsMapping[],
   opts: { id?: string } = {},
 ): Promise<Backend> {
-  const m = mapping;
+  const list = Array.isArray(mapping) ? mapping : [mapping as ColumnsMapping];
+  if (list.length === 1) return createEntityBackend(conn, list[0], opts);
+  const parts = [];
+  for (const m of list) parts.push(await createEntityBackend(conn, m, { id: `columns:${m.table}` }));
+  return combineEntityBackends(parts, opts.id ?? `columns:${list.map((m) => m.table).join('+')}`);
+}
+
+async function createEntityBackend(conn: SqlConnection, m: ColumnsMapping, opts: { id?: string }): Promise<Backend> {
   const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -66,7 +76,7 @@ export async function createColumnsBackend(
       ref: { owner, home: 'calendars', id },
       kind: 'calendar',
       displayName,
-      components: ['VEVENT'],
+      components: [m.component],
       deadProps: {},
     });
     if (m.scope.calendar) return [info(m.scope.calendar.id, m.scope.calendar.displayName)];

@@ -9,21 +9,38 @@ const ident = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a plain
 /** A scalar stored in a column, as the legacy schema writes it (enum maps may use numbers or strings). */
 const scalar = z.union([z.string(), z.number()]);
 
+/** Stored when the property is absent (for NOT NULL columns); NULL otherwise. */
+const absent = scalar.optional();
+
 const codec = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('text'), column: ident }).strict(),
-  z.object({ type: z.literal('integer'), column: ident }).strict(),
-  z.object({ type: z.literal('boolean'), column: ident }).strict(),
+  z.object({ type: z.literal('text'), column: ident, absent }).strict(),
+  z.object({ type: z.literal('integer'), column: ident, absent }).strict(),
+  z.object({ type: z.literal('boolean'), column: ident, absent }).strict(),
+  /** A naive datetime in the schema's zone, served as UTC (RFC 5545 §3.8.2.1 COMPLETED must be UTC). */
+  z.object({ type: z.literal('datetime'), column: ident }).strict(),
   z
     .object({
       type: z.literal('enum'),
       column: ident,
       /** iCalendar value → stored value; a value outside the map is refused, never guessed. */
       map: z.record(z.string(), scalar),
+      absent,
     })
     .strict(),
 ]);
 
-const PROPERTY_FIELDS = ['SUMMARY', 'DESCRIPTION', 'LOCATION', 'CLASS', 'STATUS', 'PRIORITY', 'TRANSP', 'URL'] as const;
+const PROPERTY_FIELDS = [
+  'SUMMARY',
+  'DESCRIPTION',
+  'LOCATION',
+  'CLASS',
+  'STATUS',
+  'PRIORITY',
+  'TRANSP',
+  'URL',
+  'PERCENT-COMPLETE',
+  'COMPLETED',
+] as const;
 
 const decomposed = z
   .object({
@@ -76,7 +93,8 @@ const scope = z
 
 export const columnsMappingSchema = z
   .object({
-    component: z.literal('VEVENT').default('VEVENT'),
+    /** The component each row is: events (DTSTART, DTEND) or tasks (optional DTSTART, DUE; RFC 5545 §3.6.2). */
+    component: z.enum(['VEVENT', 'VTODO']).default('VEVENT'),
     table: ident,
     key: z.object({ column: ident, generated: z.boolean().default(true) }).strict(),
     scope,
@@ -100,8 +118,12 @@ export const columnsMappingSchema = z
         zoneColumn: ident.optional(),
       })
       .strict(),
-    start: z.object({ column: ident }).strict(),
-    end: z.object({ column: ident }).strict(),
+    /** DTSTART (required for VEVENT; optional for VTODO, whose column may then hold NULL). */
+    start: z.object({ column: ident }).strict().optional(),
+    /** DTEND (VEVENT only). */
+    end: z.object({ column: ident }).strict().optional(),
+    /** DUE (VTODO only). */
+    due: z.object({ column: ident }).strict().optional(),
     allDay: z.object({ column: ident }).strict().optional(),
     fields: z.partialRecord(z.enum(PROPERTY_FIELDS), codec).default({}).describe('iCalendar property → column codec'),
     recurrence: z.discriminatedUnion('kind', [decomposed, rruleText]).optional(),
@@ -139,6 +161,16 @@ export const columnsMappingSchema = z
   })
   .strict()
   .superRefine((m, ctx) => {
+    const need = (ok: unknown, path: string, message: string) =>
+      ok || ctx.addIssue({ code: 'custom', path: [path], message });
+    if (m.component === 'VEVENT') {
+      need(m.start, 'start', 'an event (VEVENT) mapping needs a start column');
+      need(m.end, 'end', 'an event (VEVENT) mapping needs an end column');
+      need(!m.due, 'due', 'DUE belongs to tasks: set `component: VTODO`');
+    } else need(!m.end, 'end', 'a task (VTODO) has DUE, not DTEND: use `due`');
+    for (const [name, c] of Object.entries(m.fields))
+      need((c.type === 'datetime') === (name === 'COMPLETED'), `fields.${name}`, 'only COMPLETED is a datetime field');
+    need(!m.recurrence || m.start, 'recurrence', 'a recurrence needs a start column (RRULE is anchored on DTSTART)');
     if (m.changes !== 'modified') return;
     const missing = [!m.modified && 'modified', !m.softDelete && 'softDelete', !m.key.generated && 'a generated key'];
     for (const what of missing.filter(Boolean))
@@ -161,8 +193,38 @@ function validZone(zone: string): boolean {
 /** Thrown for an invalid mapping; the message lists each problem as `key.path: reason`. */
 export class MappingError extends Error {}
 
-/** Parses and validates a mapping given as YAML text or as an already-parsed object. */
+/** A mapping file: one entity, or `entities:` listing several (e.g. appointments and tasks). */
+const mappingFileSchema = z
+  .object({ entities: z.array(columnsMappingSchema).min(1) })
+  .strict()
+  .superRefine((f, ctx) => {
+    const seen = new Set<string>();
+    f.entities.forEach((e, i) => {
+      const id = e.scope.calendar?.id ?? `table:${e.table}`;
+      if (seen.has(id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['entities', i, 'scope'],
+          message: `collection ${id} is served by an earlier entity; each entity needs its own calendar id`,
+        });
+      seen.add(id);
+    });
+  })
+  .transform((f) => f.entities);
+
+/** Parses and validates a mapping given as YAML text or as an already-parsed object (one entity). */
 export function parseColumnsMapping(input: string | unknown): ColumnsMapping {
+  return check(columnsMappingSchema, readRaw(input));
+}
+
+/** Parses a mapping file: a single entity or `entities: [...]`; returns every entity. */
+export function parseColumnsMappingFile(input: string | unknown): ColumnsMapping[] {
+  const raw = readRaw(input);
+  if (raw && typeof raw === 'object' && 'entities' in raw) return check(mappingFileSchema, raw);
+  return [check(columnsMappingSchema, raw)];
+}
+
+function readRaw(input: string | unknown): unknown {
   let raw: unknown = input;
   if (typeof input === 'string') {
     try {
@@ -171,7 +233,11 @@ export function parseColumnsMapping(input: string | unknown): ColumnsMapping {
       throw new MappingError(`mapping: not valid YAML: ${(e as Error).message}`);
     }
   }
-  const res = columnsMappingSchema.safeParse(raw);
+  return raw;
+}
+
+function check<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const res = schema.safeParse(raw);
   if (!res.success) {
     const lines = res.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
     throw new MappingError(`invalid columns mapping:\n  ${lines.join('\n  ')}`);

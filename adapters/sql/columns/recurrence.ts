@@ -22,8 +22,9 @@ export interface Anchor {
 const same = (a: unknown, b: unknown) => a !== null && a !== undefined && String(a) === String(b);
 
 /** Columns for an RRULE (undefined = no rule). Throws Refusal for rules the schema cannot hold. */
-export function encodeRecurrence(m: ColumnsMapping, rrule: string | undefined, at: Anchor): Row {
+export function encodeRecurrence(m: ColumnsMapping, rrule: string | undefined, at: Anchor | undefined): Row {
   const rec = m.recurrence;
+  if (rrule && !at) throw new Refusal('RRULE without DTSTART cannot be stored');
   if (!rec) {
     if (rrule) throw new Refusal('this calendar cannot store recurring events (the mapping has no recurrence columns)');
     return {};
@@ -32,12 +33,12 @@ export function encodeRecurrence(m: ColumnsMapping, rrule: string | undefined, a
   return encodeDecomposed(rec, rrule, at);
 }
 
-function encodeDecomposed(rec: DecomposedRecurrence, rrule: string | undefined, at: Anchor): Row {
+function encodeDecomposed(rec: DecomposedRecurrence, rrule: string | undefined, at: Anchor | undefined): Row {
   const out: Row = { [rec.type]: rec.types.none, [rec.interval]: null };
   if (rec.weekdays) out[rec.weekdays] = null;
   if (rec.until) out[rec.until] = null;
   if (rec.count) out[rec.count] = null;
-  if (!rrule) return out;
+  if (!rrule || !at) return out;
   const r = ICAL.Recur.fromString(rrule);
   const freq = String(r.freq).toLowerCase();
   const stored = (rec.types as Record<string, unknown>)[freq];

@@ -1,4 +1,4 @@
-// The rows of a column-mapped event → iCalendar (RFC 5545): entity columns through the field codecs,
+// The rows of a column-mapped event or task → iCalendar (RFC 5545): entity columns through the field codecs,
 // naive datetimes as TZID=<schema zone> with a VTIMEZONE, the recurrence codec's RRULE, attendee and
 // exception-date child rows, then the kept extras (X-props, VALARM, …). Deterministic: the same rows always
 // render the same bytes, so a content hash of the rendering is a stable ETag.
@@ -23,15 +23,19 @@ export function renderEvent(m: ColumnsMapping, d: EntityData): string {
   const { row } = d;
   const zone = (m.time.zoneColumn && (row[m.time.zoneColumn] as string)) || m.time.zone;
   const allDay = m.allDay ? truthy(row[m.allDay.column]) : false;
-  const start = parseStored(row[m.start.column]);
-  if (!start) throw new Error(`row ${String(row[m.key.column])}: no start time`);
-  const end = parseStored(row[m.end.column]);
-  const lines: string[] = ['BEGIN:VEVENT', prop('UID', String(row[m.uid.column]))];
+  const read = (c: { column: string } | undefined) => (c ? parseStored(row[c.column]) : undefined);
+  const start = read(m.start);
+  if (!start && m.component === 'VEVENT') throw new Error(`row ${String(row[m.key.column])}: no start time`);
+  const end = read(m.end);
+  const due = read(m.due);
+  const comp = m.component;
+  const lines: string[] = [`BEGIN:${comp}`, prop('UID', String(row[m.uid.column]))];
   const modified = m.modified ? parseStored(row[m.modified.column]) : undefined;
   lines.push(`DTSTAMP:${modified ? icalUtc(naiveToUtc(m.time.zone, modified).utcMs) : '19700101T000000Z'}`);
-  lines.push(dateLine('DTSTART', start, allDay, zone));
+  if (start) lines.push(dateLine('DTSTART', start, allDay, zone));
   if (end) lines.push(dateLine('DTEND', end, allDay, zone));
-  const rrule = decodeRecurrence(m, row, { start, allDay, zone }, parseStored);
+  if (due) lines.push(dateLine('DUE', due, allDay, zone));
+  const rrule = start ? decodeRecurrence(m, row, { start, allDay, zone }, parseStored) : undefined;
   if (rrule) lines.push(`RRULE:${rrule}`);
   for (const x of d.exdates
     .map(parseStored)
@@ -46,7 +50,10 @@ export function renderEvent(m: ColumnsMapping, d: EntityData): string {
       const key = Object.keys(c.map).find((k) => String(c.map[k]) === String(v));
       if (key !== undefined) lines.push(prop(name, key));
     } else if (c.type === 'boolean') lines.push(prop(name, truthy(v) ? 'TRUE' : 'FALSE'));
-    else lines.push(prop(name, String(v)));
+    else if (c.type === 'datetime') {
+      const n = parseStored(v);
+      if (n) lines.push(`${name}:${icalUtc(naiveToUtc(m.time.zone, n).utcMs)}`);
+    } else lines.push(prop(name, String(v)));
   }
   for (const a of d.attendees) lines.push(attendeeLine(m, a));
   let body = lines.join('\r\n');
@@ -58,8 +65,9 @@ export function renderEvent(m: ColumnsMapping, d: EntityData): string {
       .concat(extra.getAllSubcomponents().map((c) => c.toString()));
     if (inner.length) body += `\r\n${inner.join('\r\n')}`;
   }
-  const tz = allDay ? [] : vtimezoneLines(zone, start.y);
-  const text = ['BEGIN:VCALENDAR', 'VERSION:2.0', `PRODID:${PRODID}`, ...tz, body, 'END:VEVENT', 'END:VCALENDAR'];
+  const anchor = start ?? due;
+  const tz = allDay || !anchor ? [] : vtimezoneLines(zone, anchor.y);
+  const text = ['BEGIN:VCALENDAR', 'VERSION:2.0', `PRODID:${PRODID}`, ...tz, body, `END:${comp}`, 'END:VCALENDAR'];
   // Round-trip through ical.js for line folding and a canonical layout.
   return `${new ICAL.Component(ICAL.parse(text.join('\r\n'))).toString()}\r\n`;
 }

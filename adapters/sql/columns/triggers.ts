@@ -15,7 +15,14 @@ interface Watched {
   source: (r: 'NEW' | 'OLD') => string;
 }
 
-function watched(m: ColumnsMapping): Watched[] {
+type Mappings = ColumnsMapping | readonly ColumnsMapping[];
+
+/** The tables watched for every entity of a mapping file. */
+function watched(ms: Mappings): Watched[] {
+  return (Array.isArray(ms) ? ms : [ms as ColumnsMapping]).flatMap(watchedFor);
+}
+
+function watchedFor(m: ColumnsMapping): Watched[] {
   const coll = (p: string) => (m.scope.calendarColumn ? `CAST(${p}.${m.scope.calendarColumn} AS CHAR(191))` : 'NULL');
   const own = (p: string) =>
     `CAST(${p}.${m.key.column} AS CHAR(191)), CAST(${p}.${m.scope.owner} AS CHAR(191)), ${coll(p)}`;
@@ -34,7 +41,7 @@ function watched(m: ColumnsMapping): Watched[] {
 const cols = `INSERT INTO ${CHANGE_TABLE} (tbl, obj_key, owner, coll)`;
 
 /** DDL creating the change table and triggers, one statement per entry. */
-export function installStatements(dialect: SqlConnection['dialect'], m: ColumnsMapping): string[] {
+export function installStatements(dialect: SqlConnection['dialect'], m: Mappings): string[] {
   const fix = (s: string) => (dialect === 'postgres' ? s.replaceAll('AS CHAR(191)', 'AS TEXT') : s);
   const out: string[] = [];
   const fields = 'tbl VARCHAR(64) NOT NULL, obj_key VARCHAR(191) NOT NULL, owner VARCHAR(191), coll VARCHAR(191)';
@@ -82,7 +89,7 @@ export function installStatements(dialect: SqlConnection['dialect'], m: ColumnsM
 }
 
 /** DDL removing the triggers (the change table is kept unless `dropTable`). */
-export function uninstallStatements(dialect: SqlConnection['dialect'], m: ColumnsMapping, dropTable = true): string[] {
+export function uninstallStatements(dialect: SqlConnection['dialect'], m: Mappings, dropTable = true): string[] {
   const out: string[] = [];
   for (const w of watched(m)) {
     const name = `davgate_chg_${w.table}`;
