@@ -26,12 +26,18 @@ function decode(name: string, valuetype: number, value: string): XmlElement | un
   if (valuetype === VT_STRING) return { name: name as ClarkName, attrs: {}, children: value ? [value] : [] };
   if (valuetype !== VT_XML) return undefined; // 3: a serialized PHP object, unreadable outside PHP
   try {
-    const root = parseXml(value);
+    const root = plainAttrs(parseXml(value));
     if (root.name === name) return root;
     return { name: name as ClarkName, attrs: {}, children: [root] };
   } catch {
     return { name: name as ClarkName, attrs: {}, children: [value] };
   }
+}
+
+/** Unprefixed attributes written as `{}local` by the parser are keyed `local`, as callers hand them in (same XML). */
+function plainAttrs(e: XmlElement): XmlElement {
+  const attrs = Object.fromEntries(Object.entries(e.attrs).map(([k, v]) => [k.startsWith('{}') ? k.slice(2) : k, v]));
+  return { name: e.name, attrs, children: e.children.map((c) => (typeof c === 'string' ? c : plainAttrs(c))) };
 }
 
 function param(dialect: SqlDialectName, value: string): string | Buffer {
