@@ -1,13 +1,25 @@
 // The native change feed of a column mapping (RFC 6578 via the port's `changesSince`) when the triggers
-// of `davgate sql install-triggers` fill davgate_changes: a token is the last seq seen; a delta is the
-// keys touched after it in this collection, each resolved to its current state (live → changed with its
-// etag, gone or soft-deleted → deleted under the name it had).
+// of `davgate sql install-triggers` fill davgate_changes: a token is `<epoch>.<last seq seen>`; a delta is
+// the keys touched after it in this collection, each resolved to its current state (live → changed with
+// its etag, gone or soft-deleted → deleted under the name it had). The epoch is the install's random id
+// (davgate_changes_meta): after an uninstall and reinstall the seq restarts at 1, and a token of the old
+// log must be invalid (the client resyncs) rather than look valid and skip changes.
 import { sql } from 'kysely';
 import type { ChangeSet, CollectionRef } from '../../../src/backend/types.ts';
 import type { AnyDb } from '../query/connect.ts';
 import type { ColumnsMapping } from './mapping.ts';
 import { loadObjects, nameOf, SIDE_TABLE } from './read.ts';
-import { CHANGE_TABLE } from './triggers.ts';
+import { CHANGE_TABLE, META_TABLE } from './triggers.ts';
+
+/** The install's epoch; `0` for a change table installed before epochs existed. */
+async function epochOf(db: AnyDb): Promise<string> {
+  try {
+    const r = await db.selectFrom(META_TABLE).select('epoch').where('id', '=', 1).executeTakeFirst();
+    return r ? String(r.epoch) : '0';
+  } catch {
+    return '0';
+  }
+}
 
 async function maxSeq(db: AnyDb): Promise<number> {
   const r = await sql<{ n: unknown }>`SELECT MAX(seq) AS n FROM ${sql.table(CHANGE_TABLE)}`.execute(db);
@@ -37,18 +49,21 @@ export async function feedChanges(
   ref: CollectionRef,
   since: string | null,
 ): Promise<ChangeSet | 'invalid-token'> {
+  const epoch = await epochOf(db);
   let from: number | null = null;
   if (since !== null) {
-    if (!/^(0|[1-9][0-9]{0,15})$/.test(since)) return 'invalid-token';
-    from = Number(since);
+    const t = /^([A-Za-z0-9_-]{1,32})\.(0|[1-9][0-9]{0,15})$/.exec(since);
+    if (!t || t[1] !== epoch) return 'invalid-token';
+    from = Number(t[2]);
   }
   const top = await maxSeq(db);
+  const token = `${epoch}.${top}`;
   if (from !== null && from > top) return 'invalid-token';
   // Changes after `from` may have been trimmed (trimChanges): the token is too old, the client resyncs.
   if (from !== null && from < (await minSeq(db)) - 1) return 'invalid-token';
   if (from === null) {
     const all = await loadObjects(db, m, ref);
-    return { token: String(top), changed: all.map((o) => ({ name: o.name, etag: o.etag })), deleted: [] };
+    return { token, changed: all.map((o) => ({ name: o.name, etag: o.etag })), deleted: [] };
   }
   let q = db
     .selectFrom(CHANGE_TABLE)
@@ -88,9 +103,9 @@ export async function feedChanges(
   }
   const changedNames = new Set(changed.map((c) => c.name));
   const deleted = [...new Set(goneKeys.map((k) => names.get(k) ?? `${k}.ics`))].filter((n) => !changedNames.has(n));
-  return { token: String(top), changed, deleted };
+  return { token, changed, deleted };
 }
 
 export async function feedToken(db: AnyDb): Promise<string> {
-  return String(await maxSeq(db));
+  return `${await epochOf(db)}.${await maxSeq(db)}`;
 }

@@ -3,11 +3,17 @@
 // those of the legacy UI — appends (table, key, owner, calendar) to davgate_changes, whose `seq` is the
 // backend's change feed. Writers are serialised on the change log (PostgreSQL advisory lock, MariaDB
 // counter row) so seq order is commit order and a reader can never skip a change still in flight.
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { SqlConnection } from '../query/connect.ts';
 import type { ColumnsMapping } from './mapping.ts';
 
 export const CHANGE_TABLE = 'davgate_changes';
+/** One row (id 1) holding the install's epoch: a random id that sync tokens carry (see feed.ts). */
+export const META_TABLE = 'davgate_changes_meta';
+
+/** A fresh random epoch (12 base64url characters). */
+export const newEpoch = (): string => randomBytes(9).toString('base64url');
 
 interface Watched {
   table: string;
@@ -40,10 +46,18 @@ function watchedFor(m: ColumnsMapping): Watched[] {
 
 const cols = `INSERT INTO ${CHANGE_TABLE} (tbl, obj_key, owner, coll)`;
 
-/** DDL creating the change table and triggers, one statement per entry. */
-export function installStatements(dialect: SqlConnection['dialect'], m: Mappings): string[] {
+/**
+ * DDL creating the change table, its epoch row and the triggers, one statement per entry. Installing over
+ * an existing install keeps its epoch (the seq continues); a new install after an uninstall gets a new one,
+ * so tokens of the old log (whose seq restarts at 1) are recognised as foreign and never trusted.
+ */
+export function installStatements(dialect: SqlConnection['dialect'], m: Mappings, epoch = newEpoch()): string[] {
   const fix = (s: string) => (dialect === 'postgres' ? s.replaceAll('AS CHAR(191)', 'AS TEXT') : s);
-  const out: string[] = [];
+  const out: string[] = [`CREATE TABLE IF NOT EXISTS ${META_TABLE} (id INT PRIMARY KEY, epoch VARCHAR(32) NOT NULL)`];
+  const row = `(id, epoch) VALUES (1, '${epoch.replace(/[^A-Za-z0-9_-]/g, '')}')`;
+  if (dialect === 'sqlite') out.push(`INSERT OR IGNORE INTO ${META_TABLE} ${row}`);
+  if (dialect === 'postgres') out.push(`INSERT INTO ${META_TABLE} ${row} ON CONFLICT (id) DO NOTHING`);
+  if (dialect === 'mysql') out.push(`INSERT IGNORE INTO ${META_TABLE} ${row}`);
   const fields = 'tbl VARCHAR(64) NOT NULL, obj_key VARCHAR(191) NOT NULL, owner VARCHAR(191), coll VARCHAR(191)';
   if (dialect === 'sqlite')
     out.push(`CREATE TABLE IF NOT EXISTS ${CHANGE_TABLE} (seq INTEGER PRIMARY KEY AUTOINCREMENT, ${fields})`);
@@ -98,7 +112,7 @@ export function uninstallStatements(dialect: SqlConnection['dialect'], m: Mappin
     } else for (const op of ['insert', 'update', 'delete']) out.push(`DROP TRIGGER IF EXISTS ${name}_${op}`);
   }
   if (dropTable) {
-    out.push(`DROP TABLE IF EXISTS ${CHANGE_TABLE}`);
+    out.push(`DROP TABLE IF EXISTS ${CHANGE_TABLE}`, `DROP TABLE IF EXISTS ${META_TABLE}`);
     if (dialect === 'mysql') out.push(`DROP TABLE IF EXISTS ${CHANGE_TABLE}_lock`);
   }
   return out;
