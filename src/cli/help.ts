@@ -9,7 +9,7 @@ Usage:
   davgate user remove NAME [--purge]
   davgate user list
   davgate check [--config FILE] [--print]
-  davgate sql install-triggers|uninstall-triggers [--config FILE | --mapping FILE --database-url URL|--file DB]
+  davgate sql install-triggers|uninstall-triggers|trim-changes [--config FILE | --mapping FILE --database-url URL|--file DB]
   davgate --version | --help
 
 Every command accepts --config FILE (default: $DAVGATE_CONFIG, else none) and --data-dir DIR.
@@ -40,11 +40,14 @@ Validates the configuration and exits: 0 when it is valid, 2 with one line per p
 export const SQL_HELP = `Usage:
   davgate sql install-triggers   [--config FILE | --mapping FILE (--database-url URL | --file DB)]
   davgate sql uninstall-triggers [--config FILE | --mapping FILE (--database-url URL | --file DB)]
+  davgate sql trim-changes --keep N [--config FILE | --mapping FILE (--database-url URL | --file DB)]
 
 For the SQL "columns" profile (a legacy schema served through a column mapping, docs/sql-columns.md).
 install-triggers creates the table davgate_changes and triggers on the mapped table and its child
 tables, so every insert, update and delete, the legacy application's included, is recorded and
 sync-collection reads changes instead of scanning; uninstall-triggers removes both. Safe to repeat.
+trim-changes keeps the newest N entries of davgate_changes; a client whose sync token is older
+resyncs once (run it from cron to bound the table).
 
 The database and mapping come from the configuration's storage section (profile: columns,
 mapping: FILE), or from flags:

@@ -8,7 +8,7 @@ import { CliError, type CliIo, EXIT_USAGE } from './io.ts';
 import { CONFIG_OPTIONS, HELP_OPTION, LISTEN_OPTIONS, loadForCommand, parseFlags } from './options.ts';
 import type { CliRuntime } from './runtime.ts';
 import { runServe } from './serve.ts';
-import { runSql, SQL_ACTIONS, type SqlAction } from './sql.ts';
+import { runSql, SQL_ACTIONS, SQL_FLAGS, type SqlAction, sqlOptions } from './sql.ts';
 import { resolveSqlTarget } from './sql-target.ts';
 import { runUser } from './user.ts';
 
@@ -84,6 +84,7 @@ async function dispatch(argv: string[], runtime: CliRuntime, io: CliIo): Promise
         'database-url': { type: 'string' },
         file: { type: 'string' },
         'password-env': { type: 'string' },
+        ...SQL_FLAGS,
       } as const;
       const { values, positionals } = parseFlags(rest, options);
       if (values.help || positionals.length === 0) return say(io, SQL_HELP, values.help ? 0 : EXIT_USAGE);
@@ -92,7 +93,8 @@ async function dispatch(argv: string[], runtime: CliRuntime, io: CliIo): Promise
         throw new CliError(`unknown sql action "${action}"\n${SQL_HELP}`, EXIT_USAGE);
       }
       tooMany(positionals, 1, SQL_HELP);
-      return runSql(action as SqlAction, await resolveSqlTarget(values, io), io);
+      const opts = sqlOptions(action as SqlAction, values);
+      return runSql(action as SqlAction, await resolveSqlTarget(values, io), io, opts);
     }
     default:
       throw new CliError(`unknown command "${command}"\n${MAIN_HELP}`, EXIT_USAGE);

@@ -60,6 +60,22 @@ describe('davgate sql', () => {
     assert.match(r.err, /\n *uid: /);
   });
 
+  it('trim-changes: --keep N is required, a whole number ≥ 1, and belongs to trim-changes only', async () => {
+    const db = ['--mapping', MAPPING, '--file', '/nonexistent/x.db'];
+    const none = await run(['sql', 'trim-changes', ...db]);
+    assert.equal(none.code, 2);
+    assert.match(none.err, /^davgate: trim-changes needs --keep N/);
+    for (const bad of ['0', '-3', '1.5', 'ten']) {
+      const r = await run(['sql', 'trim-changes', `--keep=${bad}`, ...db]);
+      assert.equal(r.code, 2, bad);
+      assert.match(r.err, new RegExp(`--keep ${bad.replace('.', '\\.')}: expected a whole number`));
+    }
+    const misplaced = await run(['sql', 'install-triggers', '--keep', '5', ...db]);
+    assert.equal(misplaced.code, 2);
+    assert.match(misplaced.err, /--keep belongs to `davgate sql trim-changes`/);
+    assert.match((await run(['sql', '--help'])).out, /davgate sql trim-changes --keep N/);
+  });
+
   it('a configuration whose storage serves no column mapping says so', async () => {
     const r = await run(['sql', 'install-triggers']);
     assert.equal(r.code, 2);

@@ -99,6 +99,33 @@ for (const s of SERVERS) {
       }
     });
 
+    it('trim-changes --keep N keeps the newest N change entries; without triggers it exits 1', async () => {
+      const db = await server.fresh();
+      try {
+        await createLegacySchema(db.conn);
+        const flags = ['--mapping', MAPPING, ...target(db.options)];
+        const before = await cli(['sql', 'trim-changes', '--keep', '2', ...flags]);
+        assert.equal(before.code, 1);
+        assert.match(before.err, /no davgate_changes \(the triggers are not installed\)/);
+        assert.equal((await cli(['sql', 'install-triggers', ...flags])).code, 0);
+        for (const uid of ['t1', 't2', 't3', 't4', 't5']) await db.exec(INSERT, [uid]);
+        const r = await cli(['sql', 'trim-changes', '--keep', '2', ...flags]);
+        assert.equal(r.code, 0, r.err);
+        assert.match(r.out, /^trimmed davgate_changes on \w+ .*: removed 3 entries, kept the newest 2\./);
+        const left = await sql<{ obj_key: unknown }>`SELECT obj_key FROM davgate_changes ORDER BY seq`.execute(
+          db.conn.db,
+        );
+        const ids = await sql<{ id: unknown }>`SELECT id FROM appointments ORDER BY id`.execute(db.conn.db);
+        assert.deepEqual(
+          left.rows.map((x) => String(x.obj_key)),
+          ids.rows.slice(3).map((x) => String(x.id)),
+        );
+        assert.match((await cli(['sql', 'trim-changes', '--keep', '10', ...flags])).out, /removed 0 entries/);
+      } finally {
+        await db.close();
+      }
+    });
+
     it('a failed install (mapped table missing) exits 1 with the reason and leaves nothing behind', async () => {
       const db = await server.fresh();
       try {
