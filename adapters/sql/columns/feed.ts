@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import type { ChangeSet, CollectionRef } from '../../../src/backend/types.ts';
 import type { AnyDb } from '../query/connect.ts';
 import type { ColumnsMapping } from './mapping.ts';
-import { loadObjects, nameOf, SIDE_TABLE } from './read.ts';
+import { extOf, loadObjects, nameOf, SIDE_TABLE } from './read.ts';
 import { CHANGE_TABLE, META_TABLE } from './triggers.ts';
 
 /** The install's epoch; `0` for a change table installed before epochs existed. */
@@ -102,7 +102,9 @@ export async function feedChanges(
     }
   }
   const changedNames = new Set(changed.map((c) => c.name));
-  const deleted = [...new Set(goneKeys.map((k) => names.get(k) ?? `${k}.ics`))].filter((n) => !changedNames.has(n));
+  const deleted = [...new Set(goneKeys.map((k) => names.get(k) ?? `${k}${extOf(m)}`))].filter(
+    (n) => !changedNames.has(n),
+  );
   return { token, changed, deleted };
 }
 

@@ -18,6 +18,9 @@ export interface WritePlan {
   attendees: Row[];
   /** Exception dates as stored literals. */
   exdates: string[];
+  /** Contacts: e-mail and phone rows without the parent column. */
+  emails?: Row[];
+  phones?: Row[];
   /** Unmapped properties and sub-components as a `BEGIN:VEVENT…END:VEVENT` (or VTODO) fragment, or null. */
   extras: string | null;
 }

@@ -11,7 +11,7 @@ import { combineEntityBackends } from './entities.ts';
 import { feedChanges, feedToken } from './feed.ts';
 import { canUseModifiedFeed, modifiedFeedChanges, modifiedFeedToken } from './feed-modified.ts';
 import type { ColumnsMapping } from './mapping.ts';
-import { checkRef, findByName, inScope, loadObjects, SIDE_TABLE } from './read.ts';
+import { checkRef, findByName, homeOf, inScope, loadObjects, SIDE_TABLE } from './read.ts';
 import { hasChangeTable } from './triggers.ts';
 import { deleteObject, putObject } from './write.ts';
 
@@ -72,13 +72,16 @@ async function createEntityBackend(conn: SqlConnection, m: ColumnsMapping, opts:
   const feed = await pickFeed(conn, m);
 
   async function collections(owner: string): Promise<CollectionInfo[]> {
-    const info = (id: string, displayName?: string): CollectionInfo => ({
-      ref: { owner, home: 'calendars', id },
-      kind: 'calendar',
-      displayName,
-      components: [m.component],
-      deadProps: {},
-    });
+    const info = (id: string, displayName?: string): CollectionInfo =>
+      m.component === 'VCARD'
+        ? { ref: { owner, home: 'addressbooks', id }, kind: 'addressbook', displayName, deadProps: {} }
+        : {
+            ref: { owner, home: 'calendars', id },
+            kind: 'calendar',
+            displayName,
+            components: [m.component],
+            deadProps: {},
+          };
     if (m.scope.calendar) return [info(m.scope.calendar.id, m.scope.calendar.displayName)];
     const t = m.scope.calendarsTable;
     if (!t) return [];
@@ -96,10 +99,10 @@ async function createEntityBackend(conn: SqlConnection, m: ColumnsMapping, opts:
   const backend: Backend = {
     id: opts.id ?? `columns:${m.table}`,
     listCollections: (owner: string, home: HomeKind) =>
-      guard(async () => (home === 'calendars' ? collections(owner) : [])),
+      guard(async () => (home === homeOf(m) ? collections(owner) : [])),
     getCollection: (ref) =>
       guard(async () =>
-        ref.home === 'calendars' ? (await collections(ref.owner)).find((c) => c.ref.id === ref.id) : undefined,
+        ref.home === homeOf(m) ? (await collections(ref.owner)).find((c) => c.ref.id === ref.id) : undefined,
       ),
     async *listObjects(ref) {
       const all = await guard(async () => {

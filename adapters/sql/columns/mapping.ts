@@ -3,6 +3,7 @@
 // start-up; every error names the offending key (e.g. `recurrence.types.weekly: Required`).
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { cardSchema } from './mapping-card.ts';
 
 const ident = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a plain SQL identifier');
 
@@ -93,8 +94,11 @@ const scope = z
 
 export const columnsMappingSchema = z
   .object({
-    /** The component each row is: events (DTSTART, DTEND) or tasks (optional DTSTART, DUE; RFC 5545 §3.6.2). */
-    component: z.enum(['VEVENT', 'VTODO']).default('VEVENT'),
+    /**
+     * The component each row is: events (DTSTART, DTEND), tasks (optional DTSTART, DUE; RFC 5545 §3.6.2), or
+     * contacts (VCARD, RFC 6350: served as an address book; see `card`).
+     */
+    component: z.enum(['VEVENT', 'VTODO', 'VCARD']).default('VEVENT'),
     table: ident,
     key: z.object({ column: ident, generated: z.boolean().default(true) }).strict(),
     scope,
@@ -145,6 +149,8 @@ export const columnsMappingSchema = z
       .strict()
       .optional(),
     exdates: z.object({ table: ident, parent: ident, column: ident }).strict().optional(),
+    /** Contacts (`component: VCARD`): the columns and child tables of the vCard properties. */
+    card: cardSchema.optional(),
     /** Where unmapped properties and components (X-props, VALARM) live: a column, else davgate's side table. */
     extras: z.object({ column: ident }).strict().optional(),
     /**
@@ -163,11 +169,17 @@ export const columnsMappingSchema = z
   .superRefine((m, ctx) => {
     const need = (ok: unknown, path: string, message: string) =>
       ok || ctx.addIssue({ code: 'custom', path: [path], message });
+    if (m.component === 'VCARD') {
+      need(m.card, 'card', 'a contacts (VCARD) mapping needs a `card` section');
+      for (const k of ['start', 'end', 'due', 'allDay', 'recurrence', 'attendees', 'exdates'] as const)
+        need(!m[k], k, 'contacts (VCARD) have no such column; map vCard properties under `card`');
+      need(Object.keys(m.fields).length === 0, 'fields', 'contacts (VCARD) map their properties under `card.fields`');
+    } else need(!m.card, 'card', '`card` belongs to contacts: set `component: VCARD`');
     if (m.component === 'VEVENT') {
       need(m.start, 'start', 'an event (VEVENT) mapping needs a start column');
       need(m.end, 'end', 'an event (VEVENT) mapping needs an end column');
       need(!m.due, 'due', 'DUE belongs to tasks: set `component: VTODO`');
-    } else need(!m.end, 'end', 'a task (VTODO) has DUE, not DTEND: use `due`');
+    } else if (m.component === 'VTODO') need(!m.end, 'end', 'a task (VTODO) has DUE, not DTEND: use `due`');
     for (const [name, c] of Object.entries(m.fields))
       need((c.type === 'datetime') === (name === 'COMPLETED'), `fields.${name}`, 'only COMPLETED is a datetime field');
     need(!m.recurrence || m.start, 'recurrence', 'a recurrence needs a start column (RRULE is anchored on DTSTART)');

@@ -9,6 +9,7 @@ import type { AnyDb } from '../query/connect.ts';
 import { naiveToUtc, parseStored } from './local-time.ts';
 import type { ColumnsMapping } from './mapping.ts';
 import { type EntityData, renderEvent } from './to-ical.ts';
+import { renderCard } from './to-vcard.ts';
 
 type Row = Record<string, unknown>;
 export const SIDE_TABLE = 'davgate_columns_extra';
@@ -30,9 +31,15 @@ export interface Loaded extends StoredObject {
   rendered: string;
 }
 
-/** Throws not-found unless `ref` names a calendar collection of this mapping. */
+/** Contacts are served as address books (`.vcf`), events and tasks as calendars (`.ics`). */
+export const homeOf = (m: ColumnsMapping) => (m.component === 'VCARD' ? 'addressbooks' : 'calendars');
+export const extOf = (m: ColumnsMapping) => (m.component === 'VCARD' ? '.vcf' : '.ics');
+const contentTypeOf = (m: ColumnsMapping) =>
+  m.component === 'VCARD' ? 'text/vcard; charset=utf-8' : 'text/calendar; charset=utf-8';
+
+/** Throws not-found unless `ref` names a collection of this mapping. */
 export function checkRef(m: ColumnsMapping, ref: CollectionRef): void {
-  if (ref.home !== 'calendars') throw new BackendError('not-found', 'no such collection');
+  if (ref.home !== homeOf(m)) throw new BackendError('not-found', 'no such collection');
   if (m.scope.calendar && ref.id !== m.scope.calendar.id) throw new BackendError('not-found', 'no such collection');
 }
 
@@ -68,7 +75,8 @@ export function nameOf(m: ColumnsMapping, row: Row, side: Side | undefined, take
   if (m.href.strategy === 'column' && row[m.href.column]) return String(row[m.href.column]);
   if (side?.name) return side.name;
   const key = String(row[m.key.column]);
-  return taken?.has(`${key}.ics`) ? `row-${key}.ics` : `${key}.ics`;
+  const ext = extOf(m);
+  return taken?.has(`${key}${ext}`) ? `row-${key}${ext}` : `${key}${ext}`;
 }
 
 /** Default names (`<key>.ics`) of rows without a chosen name that some other row's chosen name holds. */
@@ -77,7 +85,7 @@ async function takenNames(db: AnyDb, m: ColumnsMapping, rows: Row[], side: Map<s
   const wanted = rows
     .map((r) => String(r[m.key.column]))
     .filter((k) => !side.get(k)?.name)
-    .map((k) => `${k}.ics`);
+    .map((k) => `${k}${extOf(m)}`);
   if (wanted.length === 0) return new Set();
   const held = await db
     .selectFrom(SIDE_TABLE)
@@ -85,7 +93,7 @@ async function takenNames(db: AnyDb, m: ColumnsMapping, rows: Row[], side: Map<s
     .where('tbl', '=', m.table)
     .where('name', 'in', wanted)
     .execute();
-  return new Set(held.filter((h) => `${String(h.obj_key)}.ics` !== h.name).map((h) => String(h.name)));
+  return new Set(held.filter((h) => `${String(h.obj_key)}${extOf(m)}` !== h.name).map((h) => String(h.name)));
 }
 
 /** Keys of live rows in scope that may carry `name` (the caller re-checks with nameOf). */
@@ -103,7 +111,8 @@ export async function keysForName(db: AnyDb, m: ColumnsMapping, ref: CollectionR
     .where('name', '=', name)
     .execute();
   const keys = side.map((r) => String(r.obj_key));
-  for (const k of [/^(.+)\.ics$/.exec(name)?.[1], /^row-(.+)\.ics$/.exec(name)?.[1]])
+  const ext = extOf(m).slice(1);
+  for (const k of [new RegExp(`^(.+)\\.${ext}$`).exec(name)?.[1], new RegExp(`^row-(.+)\\.${ext}$`).exec(name)?.[1]])
     if (k && (!m.key.generated || /^[0-9]+$/.test(k))) keys.push(k);
   return keys;
 }
@@ -123,15 +132,10 @@ export async function loadObjects(
   if (lock) q = lock(q);
   const rows: Row[] = await q.orderBy(m.key.column).execute();
   const ids = rows.map((r) => r[m.key.column]);
-  const att = new Map<string, Row[]>();
+  const att = await childRows(db, m.attendees && { ...m.attendees, order: m.attendees.email }, ids);
+  const emails = await childRows(db, m.card?.emails && { ...m.card.emails, order: m.card.emails.value }, ids);
+  const phones = await childRows(db, m.card?.phones && { ...m.card.phones, order: m.card.phones.value }, ids);
   const exd = new Map<string, unknown[]>();
-  if (ids.length && m.attendees) {
-    const a = m.attendees;
-    for (const r of await db.selectFrom(a.table).selectAll().where(a.parent, 'in', ids).orderBy(a.email).execute()) {
-      const k = String(r[a.parent]);
-      att.set(k, [...(att.get(k) ?? []), r]);
-    }
-  }
   if (ids.length && m.exdates) {
     const x = m.exdates;
     for (const r of await db.selectFrom(x.table).selectAll().where(x.parent, 'in', ids).execute()) {
@@ -150,7 +154,10 @@ export async function loadObjects(
       exdates: exd.get(key) ?? [],
       extras: (m.extras ? (row[m.extras.column] as string | null) : s?.extras) ?? null,
     };
-    const text = renderEvent(m, data);
+    const text =
+      m.component === 'VCARD'
+        ? renderCard(m, { ...data, emails: emails.get(key) ?? [], phones: phones.get(key) ?? [] })
+        : renderEvent(m, data);
     const rendered = contentEtag(new TextEncoder().encode(text));
     const served = s?.shadow && s.shadow_of === rendered ? s.shadow : text;
     const body = new TextEncoder().encode(served);
@@ -164,11 +171,26 @@ export async function loadObjects(
       name: nameOf(m, row, s, taken),
       etag: contentEtag(body),
       body,
-      contentType: 'text/calendar; charset=utf-8',
+      contentType: contentTypeOf(m),
       lastModified: new Date(mod ? naiveToUtc(m.time.zone, mod).utcMs : 0),
       deadProps: {},
     };
   });
+}
+
+/** Rows of a child table (attendees, e-mails, phones) by parent key. */
+async function childRows(
+  db: AnyDb,
+  c: { table: string; parent: string; order: string } | undefined,
+  ids: unknown[],
+): Promise<Map<string, Row[]>> {
+  const out = new Map<string, Row[]>();
+  if (!c || ids.length === 0) return out;
+  for (const r of await db.selectFrom(c.table).selectAll().where(c.parent, 'in', ids).orderBy(c.order).execute()) {
+    const k = String(r[c.parent]);
+    out.set(k, [...(out.get(k) ?? []), r]);
+  }
+  return out;
 }
 
 /** The live object holding `name` in scope, if any. */

@@ -33,7 +33,7 @@ function watchedFor(m: ColumnsMapping): Watched[] {
   const own = (p: string) =>
     `CAST(${p}.${m.key.column} AS CHAR(191)), CAST(${p}.${m.scope.owner} AS CHAR(191)), ${coll(p)}`;
   const list: Watched[] = [{ table: m.table, source: (r) => `SELECT '${m.table}', ${own(r)}` }];
-  for (const child of [m.attendees, m.exdates]) {
+  for (const child of [m.attendees, m.exdates, m.card?.emails, m.card?.phones]) {
     if (!child) continue;
     list.push({
       table: child.table,

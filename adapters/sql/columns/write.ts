@@ -7,6 +7,7 @@ import { BackendError } from '../../../src/backend/port.ts';
 import type { CollectionRef, PutInput, PutResult, WritePreconditions } from '../../../src/backend/types.ts';
 import type { AnyDb, SqlConnection } from '../query/connect.ts';
 import { planWrite, type WritePlan } from './from-ical.ts';
+import { planCard } from './from-vcard.ts';
 import { formatNaive, utcToNaive } from './local-time.ts';
 import type { ColumnsMapping } from './mapping.ts';
 import { findByName, inScope, type Loaded, loadObjects, SIDE_TABLE } from './read.ts';
@@ -33,13 +34,17 @@ export async function putObject(
   input: PutInput,
   pre: WritePreconditions,
 ): Promise<PutResult> {
-  if (!/^text\/calendar\b/i.test(input.contentType)) {
-    throw new BackendError('forbidden', 'a column-mapped calendar stores iCalendar objects only');
+  const card = m.component === 'VCARD';
+  if (card ? /^text\/(calendar|x-vlist)\b/i.test(input.contentType) : !/^text\/calendar\b/i.test(input.contentType)) {
+    throw new BackendError(
+      'forbidden',
+      `a column-mapped ${card ? 'address book stores vCards' : 'calendar stores iCalendar objects'} only`,
+    );
   }
   const text = new TextDecoder().decode(input.body);
   let plan: WritePlan;
   try {
-    plan = planWrite(m, text);
+    plan = card ? planCard(m, text) : planWrite(m, text);
   } catch (e) {
     refused(e);
   }
@@ -124,6 +129,18 @@ async function insert(conn: SqlConnection, tx: AnyDb, m: ColumnsMapping, ref: Co
 }
 
 async function writeChildren(tx: AnyDb, m: ColumnsMapping, key: string, plan: WritePlan): Promise<void> {
+  for (const [c, rows] of [
+    [m.card?.emails, plan.emails],
+    [m.card?.phones, plan.phones],
+  ] as const) {
+    if (!c) continue;
+    await tx.deleteFrom(c.table).where(c.parent, '=', key).execute();
+    if (rows?.length)
+      await tx
+        .insertInto(c.table)
+        .values(rows.map((r) => ({ ...r, [c.parent]: key })))
+        .execute();
+  }
   if (m.attendees) {
     const a = m.attendees;
     await tx.deleteFrom(a.table).where(a.parent, '=', key).execute();
@@ -163,7 +180,8 @@ export async function deleteObject(
       await update(tx, m, cur, values);
     } else {
       if (m.attendees) await tx.deleteFrom(m.attendees.table).where(m.attendees.parent, '=', cur.key).execute();
-      if (m.exdates) await tx.deleteFrom(m.exdates.table).where(m.exdates.parent, '=', cur.key).execute();
+      for (const c of [m.exdates, m.card?.emails, m.card?.phones])
+        if (c) await tx.deleteFrom(c.table).where(c.parent, '=', cur.key).execute();
       let q = tx.deleteFrom(m.table).where(m.key.column, '=', cur.key);
       if (m.version) q = q.where(m.version.column, '=', cur.version);
       else if (m.modified && cur.modified !== null && cur.modified !== undefined)
