@@ -3,8 +3,8 @@
 // strictly increasing and never reused, even when a collection is deleted and created again.
 // The change table keeps one row per name (its latest change), so a delta lists each name once.
 import type { ChangeSet, ObjectRef } from '../../src/backend/types.ts';
-import { type CollectionHandle, nextSeq } from './collections.ts';
-import type { Q } from './query/exec.ts';
+import { nextSeq } from './collections.ts';
+import type { Q, Row } from './query/exec.ts';
 
 const UPSERT = `INSERT INTO changes (collection, name, seq, op, at) VALUES (?, ?, ?, ?, ?)
   ON CONFLICT (collection, name) DO UPDATE SET seq = excluded.seq, op = excluded.op, at = excluded.at`;
@@ -42,36 +42,31 @@ export function parseToken(token: string): number | undefined {
 }
 
 /**
- * Changes after `since` for a collection, read inside the caller's read transaction.
- * `since` null: every current object. A token in the future or older than the pruned log
- * (`since < minToken`) is 'invalid-token'.
+ * The delta after a token in one statement: the collection row (its token and oldest answerable token) and
+ * its change rows above `from`, each with the current object's etag (none: deleted). One statement sees one
+ * snapshot on every dialect, so the token and the rows agree without a transaction. Zero rows: no collection.
  */
-export async function changesAfter(
-  q: Q,
-  h: CollectionHandle,
-  since: string | null,
-): Promise<ChangeSet | 'invalid-token'> {
-  const token = String(h.synctoken);
-  if (since === null) {
-    const rows = await q.all('SELECT name, etag FROM objects WHERE collection = ? ORDER BY name', [h.cid]);
-    return { token, changed: rows.map((r) => ({ name: String(r.name), etag: String(r.etag) })), deleted: [] };
-  }
-  const from = parseToken(since);
-  if (from === undefined || from > h.synctoken || from < h.minToken) return 'invalid-token';
+export const DELTA = `SELECT k.synctoken, k.min_token, c.name, o.etag FROM collections k
+  LEFT JOIN changes c ON c.collection = k.cid AND c.seq > ?
+  LEFT JOIN objects o ON o.collection = c.collection AND o.name = c.name
+  WHERE k.owner = ? AND k.home = ? AND k.id = ? ORDER BY c.seq`;
+
+/**
+ * Reads the rows of DELTA into a change set. A token in the future or older than the pruned log
+ * (`from < min_token`) is 'invalid-token'. The object row, not the op, decides: a name whose latest change
+ * is a put has its current etag.
+ */
+export function deltaFrom(rows: Row[], from: number): ChangeSet | 'invalid-token' {
+  const synctoken = Number(rows[0].synctoken);
+  if (from > synctoken || from < Number(rows[0].min_token)) return 'invalid-token';
   const changed: ObjectRef[] = [];
   const deleted: string[] = [];
-  // The object row, not the op, decides: a name whose latest change is a put has its current etag.
-  const rows = await q.all(
-    `SELECT c.name, o.etag FROM changes c
-       LEFT JOIN objects o ON o.collection = c.collection AND o.name = c.name
-      WHERE c.collection = ? AND c.seq > ? ORDER BY c.seq`,
-    [h.cid, from],
-  );
   for (const r of rows) {
+    if (r.name == null) continue;
     if (r.etag == null) deleted.push(String(r.name));
     else changed.push({ name: String(r.name), etag: String(r.etag) });
   }
-  return { token, changed, deleted };
+  return { token: String(synctoken), changed, deleted };
 }
 
 export interface PruneOptions {
