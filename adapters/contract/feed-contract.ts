@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, type TestContext, test } from 'node:test';
 import type { Backend } from '../../src/backend/port.ts';
 import type { ChangeSet, CollectionRef } from '../../src/backend/types.ts';
-import { type ContractFactory, ics, ref, withSubject, writableCalendar } from './support.ts';
+import { type ContractFactory, fixture, ref, withSubject, writableCalendar } from './support.ts';
 
 type Feed = (r: CollectionRef, since: string | null) => Promise<ChangeSet>;
 
@@ -37,9 +37,9 @@ export function feedContract(factory: ContractFactory): void {
         assert.deepEqual(empty.changed, []);
         assert.deepEqual(empty.deleted, []);
         assert.equal(typeof empty.token, 'string');
-        const a = await b.putObject(r, 'a.ics', ics('uid-a'), {});
-        const c = await b.putObject(r, 'c.ics', ics('uid-c'), {});
-        await b.putObject(r, 'gone.ics', ics('uid-gone'), {});
+        const a = await b.putObject(r, 'a.ics', fixture(s, 'uid-a'), {});
+        const c = await b.putObject(r, 'c.ics', fixture(s, 'uid-c'), {});
+        await b.putObject(r, 'gone.ics', fixture(s, 'uid-gone'), {});
         await b.deleteObject(r, 'gone.ics', {});
         const all = await feed(r, null);
         assert.deepEqual(
@@ -60,14 +60,14 @@ export function feedContract(factory: ContractFactory): void {
         if (!feed || !r) return;
         const b = s.backend;
         const t0 = (await feed(r, null)).token;
-        await b.putObject(r, 'a.ics', ics('uid-a', 'v1'), {});
-        await b.putObject(r, 'b.ics', ics('uid-b'), {});
+        await b.putObject(r, 'a.ics', fixture(s, 'uid-a', 'v1'), {});
+        await b.putObject(r, 'b.ics', fixture(s, 'uid-b'), {});
         const d1 = await feed(r, t0);
         assert.deepEqual(names(d1), ['a.ics', 'b.ics']);
         assert.deepEqual(d1.deleted, []);
-        const a2 = await b.putObject(r, 'a.ics', ics('uid-a', 'v2'), {});
+        const a2 = await b.putObject(r, 'a.ics', fixture(s, 'uid-a', 'v2'), {});
         await b.deleteObject(r, 'b.ics', {});
-        const c = await b.putObject(r, 'c.ics', ics('uid-c'), {});
+        const c = await b.putObject(r, 'c.ics', fixture(s, 'uid-c'), {});
         const d2 = await feed(r, d1.token);
         assert.deepEqual(names(d2), ['a.ics', 'c.ics']);
         assert.equal(d2.changed.find((x) => x.name === 'a.ics')?.etag, a2.etag);
@@ -88,7 +88,7 @@ export function feedContract(factory: ContractFactory): void {
         const r = feed && (await writableCalendar(t, s));
         if (!feed || !r) return;
         const b = s.backend;
-        await b.putObject(r, 'a.ics', ics('uid-a'), {});
+        await b.putObject(r, 'a.ics', fixture(s, 'uid-a'), {});
         const now = await feed(r, null);
         const again = await feed(r, now.token);
         assert.deepEqual(again, { token: now.token, changed: [], deleted: [] });
@@ -103,9 +103,9 @@ export function feedContract(factory: ContractFactory): void {
         const b = s.backend;
         const tokens = [(await feed(r, null)).token];
         const steps = [
-          () => b.putObject(r, 'a.ics', ics('uid-a', 'v1'), {}),
-          () => b.putObject(r, 'a.ics', ics('uid-a', 'v2'), {}),
-          () => b.putObject(r, 'b.ics', ics('uid-b'), {}),
+          () => b.putObject(r, 'a.ics', fixture(s, 'uid-a', 'v1'), {}),
+          () => b.putObject(r, 'a.ics', fixture(s, 'uid-a', 'v2'), {}),
+          () => b.putObject(r, 'b.ics', fixture(s, 'uid-b'), {}),
           () => b.deleteObject(r, 'a.ics', {}),
         ];
         for (const step of steps) {
@@ -129,7 +129,7 @@ export function feedContract(factory: ContractFactory): void {
         const r = feed && (await writableCalendar(t, s));
         if (!feed || !r) return;
         const b = s.backend;
-        await b.putObject(r, 'a.ics', ics('uid-a'), {});
+        await b.putObject(r, 'a.ics', fixture(s, 'uid-a'), {});
         const { token } = await feed(r, null);
         for (const bad of ['', 'not-a-token', `${token}x`, '-1', ' 1']) {
           assert.equal(await b.changesSince?.(r, bad), 'invalid-token', `token ${JSON.stringify(bad)}`);
@@ -149,11 +149,11 @@ export function feedContract(factory: ContractFactory): void {
         const b = s.backend;
         const r = ref(s.owner, 'recycled');
         await admin.createCollection(r, 'calendar', {});
-        await b.putObject(r, 'a.ics', ics('uid-a'), {});
+        await b.putObject(r, 'a.ics', fixture(s, 'uid-a'), {});
         const old = (await feed(r, null)).token;
         await admin.deleteCollection(r);
         await admin.createCollection(r, 'calendar', {});
-        for (let i = 0; i < 3; i++) await b.putObject(r, `n${i}.ics`, ics(`uid-n${i}`), {});
+        for (let i = 0; i < 3; i++) await b.putObject(r, `n${i}.ics`, fixture(s, `uid-n${i}`), {});
         assert.equal(await b.changesSince?.(r, old), 'invalid-token');
       }));
   });

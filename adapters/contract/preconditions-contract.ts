@@ -2,7 +2,16 @@
 // with the write, and UID uniqueness per collection (RFC 4791 §5.3.2.1, RFC 6352 §6.3.2.1 no-uid-conflict).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type ContractFactory, ics, ref, rejectsWith, text, withSubject, writableCalendar } from './support.ts';
+import {
+  type ContractFactory,
+  fixture,
+  ref,
+  rejectsWith,
+  summaryLine,
+  text,
+  withSubject,
+  writableCalendar,
+} from './support.ts';
 
 export function preconditionsContract(factory: ContractFactory): void {
   describe('preconditions and UID uniqueness', () => {
@@ -11,12 +20,15 @@ export function preconditionsContract(factory: ContractFactory): void {
         const r = await writableCalendar(t, s);
         if (!r) return;
         const b = s.backend;
-        const first = await b.putObject(r, 'n.ics', ics('uid-n', 'v1'), { ifNoneMatchAny: true });
+        const first = await b.putObject(r, 'n.ics', fixture(s, 'uid-n', 'v1'), { ifNoneMatchAny: true });
         assert.equal(first.created, true);
-        await rejectsWith(b.putObject(r, 'n.ics', ics('uid-n', 'v2'), { ifNoneMatchAny: true }), 'precondition-failed');
+        await rejectsWith(
+          b.putObject(r, 'n.ics', fixture(s, 'uid-n', 'v2'), { ifNoneMatchAny: true }),
+          'precondition-failed',
+        );
         const [got] = await b.getObjects(r, ['n.ics']);
         assert.equal(got.etag, first.etag);
-        assert.match(text(got.body), /SUMMARY:v1/);
+        assert.match(text(got.body), summaryLine('v1'));
       }));
 
     test('RFC 9110 §13.1.1: If-Match writes only over the matching etag; never creates', (t) =>
@@ -24,16 +36,22 @@ export function preconditionsContract(factory: ContractFactory): void {
         const r = await writableCalendar(t, s);
         if (!r) return;
         const b = s.backend;
-        const v1 = await b.putObject(r, 'm.ics', ics('uid-m', 'v1'), {});
+        const v1 = await b.putObject(r, 'm.ics', fixture(s, 'uid-m', 'v1'), {});
         await rejectsWith(
-          b.putObject(r, 'm.ics', ics('uid-m', 'stale'), { ifMatch: `${v1.etag}x` }),
+          b.putObject(r, 'm.ics', fixture(s, 'uid-m', 'stale'), { ifMatch: `${v1.etag}x` }),
           'precondition-failed',
         );
-        assert.match(text((await b.getObjects(r, ['m.ics']))[0].body), /SUMMARY:v1/);
-        const v2 = await b.putObject(r, 'm.ics', ics('uid-m', 'v2'), { ifMatch: v1.etag });
+        assert.match(text((await b.getObjects(r, ['m.ics']))[0].body), summaryLine('v1'));
+        const v2 = await b.putObject(r, 'm.ics', fixture(s, 'uid-m', 'v2'), { ifMatch: v1.etag });
         assert.equal(v2.created, false);
-        await rejectsWith(b.putObject(r, 'm.ics', ics('uid-m', 'v3'), { ifMatch: v1.etag }), 'precondition-failed');
-        await rejectsWith(b.putObject(r, 'absent.ics', ics('uid-absent'), { ifMatch: v1.etag }), 'precondition-failed');
+        await rejectsWith(
+          b.putObject(r, 'm.ics', fixture(s, 'uid-m', 'v3'), { ifMatch: v1.etag }),
+          'precondition-failed',
+        );
+        await rejectsWith(
+          b.putObject(r, 'absent.ics', fixture(s, 'uid-absent'), { ifMatch: v1.etag }),
+          'precondition-failed',
+        );
         assert.deepEqual(await b.getObjects(r, ['absent.ics']), []);
       }));
 
@@ -42,8 +60,8 @@ export function preconditionsContract(factory: ContractFactory): void {
         const r = await writableCalendar(t, s);
         if (!r) return;
         const b = s.backend;
-        const v1 = await b.putObject(r, 'd.ics', ics('uid-d', 'v1'), {});
-        const v2 = await b.putObject(r, 'd.ics', ics('uid-d', 'v2'), {});
+        const v1 = await b.putObject(r, 'd.ics', fixture(s, 'uid-d', 'v1'), {});
+        const v2 = await b.putObject(r, 'd.ics', fixture(s, 'uid-d', 'v2'), {});
         await rejectsWith(b.deleteObject(r, 'd.ics', { ifMatch: v1.etag }), 'precondition-failed');
         assert.equal((await b.getObjects(r, ['d.ics'])).length, 1);
         await b.deleteObject(r, 'd.ics', { ifMatch: v2.etag });
@@ -55,19 +73,19 @@ export function preconditionsContract(factory: ContractFactory): void {
         const r = await writableCalendar(t, s);
         if (!r) return;
         const b = s.backend;
-        await b.putObject(r, 'a.ics', ics('shared-uid', 'A'), {});
-        const err = await rejectsWith(b.putObject(r, 'b.ics', ics('shared-uid', 'B'), {}), 'conflict');
+        await b.putObject(r, 'a.ics', fixture(s, 'shared-uid', 'A'), {});
+        const err = await rejectsWith(b.putObject(r, 'b.ics', fixture(s, 'shared-uid', 'B'), {}), 'conflict');
         assert.equal(err.conflictName, 'a.ics');
         assert.deepEqual(await b.getObjects(r, ['b.ics']), []);
         // Rewriting the holder with its own UID is fine.
-        assert.equal((await b.putObject(r, 'a.ics', ics('shared-uid', 'A2'), {})).created, false);
+        assert.equal((await b.putObject(r, 'a.ics', fixture(s, 'shared-uid', 'A2'), {})).created, false);
         if (b.findByUid) {
           assert.equal(await b.findByUid(r, 'shared-uid'), 'a.ics');
           assert.equal(await b.findByUid(r, 'unknown-uid'), undefined);
         }
         // Once the holder is gone the UID is free again.
         await b.deleteObject(r, 'a.ics', {});
-        assert.equal((await b.putObject(r, 'b.ics', ics('shared-uid', 'B'), {})).created, true);
+        assert.equal((await b.putObject(r, 'b.ics', fixture(s, 'shared-uid', 'B'), {})).created, true);
         if (b.findByUid) assert.equal(await b.findByUid(r, 'shared-uid'), 'b.ics');
       }));
 
@@ -79,8 +97,8 @@ export function preconditionsContract(factory: ContractFactory): void {
         const r2 = ref(s.owner, 'two');
         await admin.createCollection(r1, 'calendar', {});
         await admin.createCollection(r2, 'calendar', {});
-        await s.backend.putObject(r1, 'x.ics', ics('same'), {});
-        assert.equal((await s.backend.putObject(r2, 'y.ics', ics('same'), {})).created, true);
+        await s.backend.putObject(r1, 'x.ics', fixture(s, 'same'), {});
+        assert.equal((await s.backend.putObject(r2, 'y.ics', fixture(s, 'same'), {})).created, true);
       }));
   });
 }

@@ -22,6 +22,11 @@ export interface ContractSubject {
    * that store arbitrary media types there (binary bodies) are skipped with that reason.
    */
   calendarDataOnly?: true;
+  /**
+   * The fixture `collection` is an address book holding vCards only (e.g. a column-mapped contacts table):
+   * object tests store vCards (`fixture`), whose FN carries the summary, and expect text/vcard back.
+   */
+  addressDataOnly?: true;
 }
 
 export type ContractFactory = () => Promise<ContractSubject>;
@@ -97,6 +102,19 @@ export function ics(uid: string, summary = 'Meeting'): PutInput {
   ].join('\r\n');
   return { body: enc.encode(body), contentType: 'text/calendar; charset=utf-8', uid, componentType: 'VEVENT' };
 }
+
+/** A minimal valid vCard 4.0 with the given UID; FN carries the summary. */
+export function vcard(uid: string, summary = 'Meeting'): PutInput {
+  const body = ['BEGIN:VCARD', 'VERSION:4.0', `UID:${uid}`, `FN:${summary}`, 'END:VCARD', ''].join('\r\n');
+  return { body: enc.encode(body), contentType: 'text/vcard; charset=utf-8', uid };
+}
+
+/** The object fixture the subject's collection holds: a vCard for `addressDataOnly`, else a VEVENT. */
+export const fixture = (s: Pick<ContractSubject, 'addressDataOnly'>, uid: string, summary?: string): PutInput =>
+  s.addressDataOnly ? vcard(uid, summary) : ics(uid, summary);
+
+/** The summary as the fixture writes it (SUMMARY of the VEVENT, FN of the vCard). */
+export const summaryLine = (summary: string): RegExp => new RegExp(`(SUMMARY|FN):${summary}\\r?\\n`);
 
 export function xml(name: string, content: string, attrs: Record<string, string> = {}): XmlElement {
   return { name: name as ClarkName, attrs, children: [content] };

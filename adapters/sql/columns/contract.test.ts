@@ -1,8 +1,9 @@
 // The shared backend contract on the worked example's mapping (test/columns/appointments.yaml), on
-// SQLite, PostgreSQL and MariaDB; with each change feed: snapshot fallback, modified column, triggers.
+// SQLite, PostgreSQL and MariaDB; with each change feed: snapshot fallback, modified column, triggers;
+// and on the contacts entity (test/columns/contacts.yaml, an address book of vCards).
 import { after, before, describe } from 'node:test';
 import { SERVERS, type Server } from '../../../test/columns/databases.ts';
-import { createLegacySchema, mapping } from '../../../test/columns/legacy-schema.ts';
+import { contactMapping, createLegacySchema, mapping } from '../../../test/columns/legacy-schema.ts';
 import { runBackendContract } from '../../contract/backend-contract.ts';
 import { createColumnsBackend } from './index.ts';
 import { installStatements, runStatements } from './triggers.ts';
@@ -27,6 +28,19 @@ for (const s of SERVERS) {
           cleanup: () => db.close(),
           collection: { owner: 'contract-user', home: 'calendars', id: 'calendar' },
           calendarDataOnly: true,
+        };
+      });
+      // The contacts entity (component VCARD): the suite stores vCards in its address book.
+      runBackendContract(`columns contacts (${s.name}, ${feed} feed)`, async () => {
+        const db = await server.fresh();
+        await createLegacySchema(db.conn);
+        if (feed === 'triggers') await runStatements(db.conn, installStatements(db.conn.dialect, contactMapping));
+        const m = { ...contactMapping, changes: feed };
+        return {
+          backend: await createColumnsBackend(db.conn, m, { id: 'columns-contacts-test' }),
+          cleanup: () => db.close(),
+          collection: { owner: 'contract-user', home: 'addressbooks', id: 'contacts' },
+          addressDataOnly: true,
         };
       });
     }
