@@ -1,0 +1,187 @@
+// Issue 5 benchmark: the native SQL store on PostgreSQL behind the real server (node src/main.ts serve with
+// storage.kind postgres). Measures the initial sync-collection of a 3,500-contact address book, the
+// no-change sync, and conditional PUTs (If-Match) from several connections contending on a few objects,
+// counting lost updates: every 2xx PUT's change must be in the final data (412s are fine).
+// Run by hand: node bench/postgres.ts [--cards 3500] [--puts 2000] [--connections 8] [--objects 50] [--cpu-prof DIR]
+// Results: docs/performance.md §"SQL on PostgreSQL". PostgreSQL comes from test/support/postgres.ts
+// (a throw-away server in a temp directory; fsync and synchronous_commit off, as for the tests).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startPostgres } from '../test/support/postgres.ts';
+import {
+  ETAG_RE,
+  expectStatus,
+  HREF_RE,
+  keepAliveAgent,
+  procCpuMs,
+  RESPONSE_RE,
+  ROOT,
+  round,
+  runUserAdd,
+  send,
+  startServer,
+  stopServer,
+  summarize,
+  syncCollectionBody,
+  USER,
+} from './lib.ts';
+import { generateVcards } from './vcards.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    cards: { type: 'string', default: '3500' },
+    puts: { type: 'string', default: '2000' },
+    connections: { type: 'string', default: '8' },
+    objects: { type: 'string', default: '50' },
+    'sync-runs': { type: 'string', default: '9' },
+    'resync-runs': { type: 'string', default: '200' },
+    /** Run the server under node --cpu-prof, profiles written to this directory. */
+    'cpu-prof': { type: 'string' },
+  },
+});
+const CARDS = Number(args.cards);
+const PUTS = Number(args.puts);
+const CONNS = Number(args.connections);
+const OBJECTS = Number(args.objects);
+const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
+const XML = { 'Content-Type': 'application/xml; charset=utf-8' };
+const VCARD = { 'Content-Type': 'text/vcard; charset=utf-8' };
+
+const loadBefore = loadavg();
+const pg = await startPostgres();
+const work = mkdtempSync(join(tmpdir(), 'davgate-pgbench-'));
+const db = await pg.createDatabase();
+const configFile = join(work, 'davgate.yaml');
+writeFileSync(
+  configFile,
+  `logging:\n  level: warn\nstorage:\n  kind: postgres\n  host: ${db.host}\n  port: ${db.port}\n  user: ${db.user}\n  database: ${db.database}\n  pool:\n    max: ${CONNS + 2}\n`,
+);
+runUserAdd(ROOT, join(work, 'data'), configFile);
+const server = await startServer(ROOT, join(work, 'data'), configFile, args['cpu-prof'], 'src');
+const target = server.target;
+const book = `${server.prefix}/addressbooks/${USER}/contacts/`;
+try {
+  // 1. Load the address book over `CONNS` connections.
+  const cards = generateVcards(CARDS);
+  log(`loading ${CARDS} vCards into PostgreSQL`);
+  const loadAgent = keepAliveAgent(CONNS);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONNS }, async () => {
+      while (next < cards.length) {
+        const c = cards[next++];
+        expectStatus(await send(target, loadAgent, 'PUT', `${book}${c.name}`, VCARD, c.text), [201], 'load PUT');
+      }
+    }),
+  );
+
+  // 2. Initial sync-collection (every href and etag), and the no-change sync with its token.
+  const agent = keepAliveAgent(1);
+  const initial: number[] = [];
+  let token = '';
+  for (let i = 0; i < Number(args['sync-runs']); i++) {
+    const t0 = performance.now();
+    const r = await send(target, agent, 'REPORT', book, XML, syncCollectionBody(''));
+    initial.push(performance.now() - t0);
+    expectStatus(r, [207], 'initial sync-collection');
+    const n = [...r.body.matchAll(RESPONSE_RE)].filter((m) => ETAG_RE.test(m[1])).length;
+    if (n !== CARDS) throw new Error(`initial sync listed ${n} cards, expected ${CARDS}`);
+    token = /<(?:[\w.-]+:)?sync-token>([^<]*)</.exec(r.body)?.[1] ?? '';
+  }
+  const resync: number[] = [];
+  for (let i = 0; i < Number(args['resync-runs']); i++) {
+    const t0 = performance.now();
+    const r = await send(target, agent, 'REPORT', book, XML, syncCollectionBody(token));
+    resync.push(performance.now() - t0);
+    expectStatus(r, [207], 'no-change sync');
+    if (HREF_RE.test(r.body.replace(/<(?:[\w.-]+:)?sync-token>[^<]*</, '')))
+      throw new Error('no-change sync listed changes');
+  }
+
+  // 3. Contended conditional PUTs: each writer appends its write id to a NOTE of a random object, PUT with
+  // If-Match of the version it knows; on 412 it re-reads. Every 2xx id must be in the final NOTE.
+  const card = (i: number, ids: string[]) =>
+    `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:contend-${i}\r\nFN:Contended ${i}\r\nN:${i};Contended;;;\r\nNOTE:${ids.join(' ')}\r\nEND:VCARD\r\n`;
+  const known: { etag: string; ids: string[] }[] = [];
+  const setupAgent = keepAliveAgent(1);
+  for (let i = 0; i < OBJECTS; i++) {
+    const r = await send(target, setupAgent, 'PUT', `${book}contend-${i}.vcf`, VCARD, card(i, []));
+    expectStatus(r, [201], 'contended object');
+    known.push({ etag: String(r.headers.etag), ids: [] });
+  }
+  const okIds: { obj: number; id: string }[] = [];
+  let attempts = 0;
+  let status412 = 0;
+  let rnd = 12_345;
+  const random = () => {
+    rnd = (rnd * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return rnd / 2_147_483_648;
+  };
+  log(`${PUTS} conditional PUTs from ${CONNS} connections on ${OBJECTS} objects`);
+  const cpu0 = procCpuMs(server.pid);
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNS }, async (_, w) => {
+      const a = keepAliveAgent(1);
+      const mine = known.map((k) => ({ ...k }));
+      while (attempts < PUTS) {
+        const obj = Math.floor(random() * OBJECTS);
+        const id = `w${w}-${attempts++}`;
+        const ids = [...mine[obj].ids, id];
+        const r = await send(
+          target,
+          a,
+          'PUT',
+          `${book}contend-${obj}.vcf`,
+          { ...VCARD, 'If-Match': mine[obj].etag },
+          card(obj, ids),
+        );
+        if (r.status === 204 || r.status === 200 || r.status === 201) {
+          okIds.push({ obj, id });
+          mine[obj] = { etag: String(r.headers.etag), ids };
+        } else if (r.status === 412) {
+          status412++;
+          const g = await send(target, a, 'GET', `${book}contend-${obj}.vcf`);
+          expectStatus(g, [200], 'GET after 412');
+          const note = /NOTE:([^\r\n]*)/.exec(g.body)?.[1] ?? '';
+          mine[obj] = { etag: String(g.headers.etag), ids: note.split(' ').filter(Boolean) };
+        } else expectStatus(r, [204], 'conditional PUT');
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const serverCpuMs = procCpuMs(server.pid) - cpu0;
+  const finalIds = new Set<string>();
+  for (let i = 0; i < OBJECTS; i++) {
+    const g = await send(target, setupAgent, 'GET', `${book}contend-${i}.vcf`);
+    for (const id of (/NOTE:([^\r\n]*)/.exec(g.body)?.[1] ?? '').split(' ')) if (id) finalIds.add(`${i}:${id}`);
+  }
+  const lost = okIds.filter((o) => !finalIds.has(`${o.obj}:${o.id}`)).length;
+
+  const ini = summarize(initial);
+  const re = summarize(resync);
+  const results = {
+    when: new Date().toISOString(),
+    loadBefore: loadBefore.map((x) => round(x)),
+    loadAfter: loadavg().map((x) => round(x)),
+    initialSyncMs: { median: round(ini.median), min: round(ini.min), runs: initial.map((x) => round(x, 1)) },
+    noChangeSyncMs: { median: round(re.median, 3), p90: round(re.p90, 3) },
+    conditionalPuts: {
+      attempts,
+      ok: okIds.length,
+      status412,
+      perSecond: round(attempts / seconds, 0),
+      seconds: round(seconds, 2),
+      /** Server (node) CPU per request of the phase (PUTs and the GETs after 412s). */
+      serverCpuUsPerRequest: round((serverCpuMs * 1000) / (attempts + status412), 0),
+      lostUpdates: lost,
+    },
+  };
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+} finally {
+  await stopServer(server);
+  await pg.stop();
+  rmSync(work, { recursive: true, force: true });
+}
