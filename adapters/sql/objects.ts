@@ -62,6 +62,8 @@ function isDuplicate(err: unknown): boolean {
 
 const INSERT = `INSERT INTO objects (collection, name, uid, component_type, content_type, body, etag, size,
   last_modified, time_indexed, time_exact, time_complete_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+/** SQLite and PostgreSQL: insert unless the name exists (affected rows 0). */
+const INSERT_NEW = `${INSERT} ON CONFLICT (collection, name) DO NOTHING`;
 const UPDATE_ANY = `UPDATE objects SET uid = ?, component_type = ?, content_type = ?, body = ?, etag = ?, size = ?,
   last_modified = ?, time_indexed = ?, time_exact = ?, time_complete_until = ?
   WHERE collection = ? AND name = ?`;
@@ -105,11 +107,15 @@ export async function putRow(
     input.timeIndex?.exact ? 1 : 0,
     input.timeIndex?.completeUntil ?? null,
   ];
-  const insert = async () => {
+  /** Inserts unless the name exists; true when inserted. */
+  const insert = async (): Promise<boolean> => {
+    // SQLite and PostgreSQL skip a duplicate quietly (no aborted transaction); MySQL reports it as an error.
+    if (q.dialect !== 'mysql') return (await q.run(INSERT_NEW, [h.cid, name, ...values])) === 1;
     try {
       await q.run(INSERT, [h.cid, name, ...values]);
+      return true;
     } catch (err) {
-      if (isDuplicate(err)) throw new BackendError('precondition-failed', `${name} exists`);
+      if (isDuplicate(err)) return false;
       throw err;
     }
   };
@@ -120,11 +126,18 @@ export async function putRow(
     }
     created = false;
   } else if (pre.ifNoneMatchAny) {
-    await insert();
+    if (!(await insert())) throw new BackendError('precondition-failed', `${name} exists (If-None-Match: *)`);
     created = true;
-  } else {
+  } else if (q.dialect === 'mysql') {
+    // Replace first: a failed INSERT would cost a round trip and an error on every replacement.
     created = (await q.run(UPDATE_ANY, [...values, h.cid, name])) === 0;
-    if (created) await insert();
+    if (created && !(await insert())) throw new BackendError('precondition-failed', `${name} created concurrently`);
+  } else {
+    // Create first (most unconditional PUTs create): one statement for a new object.
+    created = await insert();
+    if (!created && (await q.run(UPDATE_ANY, [...values, h.cid, name])) !== 1) {
+      throw new BackendError('precondition-failed', `${name} deleted concurrently`);
+    }
   }
   // Replace the time index: spans exist only in calendars (the CalDAV core indexes nothing else).
   await storeSpans(q, h.cid, name, input, !created && (h.kind === 'calendar' || input.timeIndex !== undefined));

@@ -1,7 +1,9 @@
 // Runs the native profile's SQL on SQLite, PostgreSQL and MySQL/MariaDB through Kysely's connections. A
 // statement is written once (SQLite spelling: `?` or `:name` parameters, "double-quoted" identifiers),
 // translated for the dialect once and cached, and executed as a pre-compiled query: the hot paths build
-// no query trees. Transactions hold one pooled connection and map driver failures onto BackendError.
+// no query trees (SQLite: a statement outside a transaction runs on its cached prepared statement directly).
+// Transactions hold one pooled connection and map driver failures onto BackendError.
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { type CompiledQuery, type Kysely, RawNode } from 'kysely';
 import type { SqlConnection, SqlDialectName } from './connect.ts';
 import { mapDriverError } from './errors.ts';
@@ -130,10 +132,49 @@ const BEGIN: Record<SqlDialectName, { write: string; read: string }> = {
 /** The pool plus transactions: what a store built on the native schema holds. */
 export class SqlExec extends Runner {
   readonly conn: SqlConnection;
+  readonly #sqlite: DatabaseSync | undefined;
+  readonly #statements = new Map<string, StatementSync>();
 
   constructor(conn: SqlConnection) {
     super(conn.dialect, conn.db);
     this.conn = conn;
+    this.#sqlite = conn.sqlite;
+  }
+
+  /**
+   * SQLite fast path for a statement outside any transaction: node:sqlite is synchronous, so the statement
+   * runs whole before any other code and cannot land inside another request's transaction. While one is
+   * open on the connection, the statement queues behind it through Kysely like any other.
+   */
+  #direct(text: string): StatementSync | undefined {
+    const db = this.#sqlite;
+    if (!db?.isOpen || db.isTransaction) return undefined;
+    let st = this.#statements.get(text);
+    if (!st) {
+      st = db.prepare(compile('sqlite', text, undefined).sql);
+      this.#statements.set(text, st);
+    }
+    return st;
+  }
+
+  override async all(text: string, params?: Params): Promise<Row[]> {
+    const st = this.#direct(text);
+    if (!st) return super.all(text, params);
+    try {
+      return st.all(...(compile('sqlite', text, params).parameters as SQLInputValue[])) as Row[];
+    } catch (err) {
+      mapDriverError(err, 'sqlite');
+    }
+  }
+
+  override async run(text: string, params?: Params): Promise<number> {
+    const st = this.#direct(text);
+    if (!st) return super.run(text, params);
+    try {
+      return Number(st.run(...(compile('sqlite', text, params).parameters as SQLInputValue[])).changes);
+    } catch (err) {
+      mapDriverError(err, 'sqlite');
+    }
   }
 
   /** One write transaction: every statement of `fn` commits together or not at all. */
