@@ -1,8 +1,9 @@
 // The native SQL backend (the project's own schema) on SQLite — the embedded default —, PostgreSQL and
 // MySQL/MariaDB. Implements the whole port: required members plus query, changesSince, currentToken,
-// findByUid, patchObjectProps and admin. Every write is one transaction that locks the object's row (SQLite:
-// BEGIN IMMEDIATE locks the file) and, last, the change counter (changes.ts); every multi-statement read
-// sees one snapshot; single-statement reads (GET, listing, initial sync) run without a transaction.
+// findByUid, patchObjectProps and admin. Every write is one transaction whose row write carries its own
+// precondition (objects.ts) and which takes the change counter last (changes.ts; SQLite: BEGIN IMMEDIATE
+// locks the file); multi-statement reads see one snapshot; single-statement reads (GET, listing, initial and
+// delta sync) run without a transaction.
 import { type Backend, BackendError, type BackendQuery } from '../../src/backend/port.ts';
 import type {
   BusyResult,
