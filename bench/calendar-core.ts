@@ -25,6 +25,7 @@ import { validateCalendarObject } from '../src/caldav/validate.ts';
 import { PropertyRegistry } from '../src/dav/props/registry.ts';
 import { webdavProperties } from '../src/dav/props/webdav.ts';
 import type { Resource } from '../src/dav/resource.ts';
+import { isXmlChunks } from '../src/dav/response.ts';
 import { parseXml } from '../src/dav/xml/parse.ts';
 import type { XmlElement } from '../src/dav/xml/tree.ts';
 import { writeXml } from '../src/dav/xml/write.ts';
@@ -88,6 +89,13 @@ try {
   // biome-ignore lint/suspicious/noExplicitAny: the two report handlers differ in their query type
   async function report(handler: any, body: string): Promise<number> {
     const res = await handler.run(ctx, target, handler.parse(ctx, parseXml(body)));
+    // A streamed multistatus is drained chunk by chunk as the server does (chunks are not joined).
+    if (isXmlChunks(res.body)) {
+      let n = res.body.head.length;
+      if (res.body.rest)
+        for (let c = await res.body.rest.next(); !c.done; c = await res.body.rest.next()) n += c.value.length;
+      return n;
+    }
     const out = typeof res.body === 'string' ? res.body : writeXml(res.body as XmlElement);
     return out.length;
   }

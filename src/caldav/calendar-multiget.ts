@@ -3,8 +3,9 @@
 // gets 404; an href outside the calendar the report targets gets 403 (the report's scope is that
 // collection, §7.9). The Depth header is ignored (§7.9).
 import type { DavContext } from '../dav/context.ts';
-import { multistatus, statusResponse } from '../dav/multistatus.ts';
-import { type PropRequest, renderResponses } from '../dav/props/render.ts';
+import { statusResponse } from '../dav/multistatus.ts';
+import { streamMultistatus } from '../dav/multistatus-stream.ts';
+import { type PropRequest, RENDER_BATCH, renderOne } from '../dav/props/render.ts';
 import { parseMultigetHrefs } from '../dav/reports/multiget-hrefs.ts';
 import type { ReportHandler } from '../dav/reports/registry.ts';
 import type { ObjectResource, Resource } from '../dav/resource.ts';
@@ -21,9 +22,6 @@ export interface CalendarMultiget {
   hrefs: string[];
 }
 
-/** Objects fetched per getObjects call. */
-const BATCH = 200;
-
 export const calendarMultiget: ReportHandler<CalendarMultiget> = {
   name: caldav('calendar-multiget'),
   appliesTo: (r) => isCalendar(r) || isCalendarObject(r),
@@ -34,26 +32,34 @@ export const calendarMultiget: ReportHandler<CalendarMultiget> = {
   async run(ctx: DavContext, target: Resource, q: CalendarMultiget) {
     const { info, backend } = calendarOf(target);
     const targets: HrefTarget[] = q.hrefs.map((h) => objectHrefTarget(ctx.hrefs, info.ref, h));
-    const names = [...new Set(targets.flatMap((t) => (t.kind === 'member' ? [t.name] : [])))];
-    const byName = new Map<string, ObjectResource>();
-    for (let i = 0; i < names.length; i += BATCH) {
-      for (const o of await backend.getObjects(info.ref, names.slice(i, i + BATCH))) {
-        byName.set(o.name, {
-          type: 'object',
-          collection: info,
-          backend,
-          ref: { name: o.name, etag: o.etag },
-          object: o,
-        });
+    // Objects are read a batch of hrefs at a time, rendered and released (streamed multistatus).
+    async function* responses(): AsyncGenerator<XmlElement> {
+      for (let i = 0; i < targets.length; i += RENDER_BATCH) {
+        const batch = targets.slice(i, i + RENDER_BATCH);
+        const names = [...new Set(batch.flatMap((t) => (t.kind === 'member' ? [t.name] : [])))];
+        const objects = names.length ? await backend.getObjects(info.ref, names) : [];
+        const byName = new Map(objects.map((o) => [o.name, o]));
+        for (let j = 0; j < batch.length; j++) {
+          const t = batch[j];
+          if (t.kind === 'outside') {
+            yield statusResponse(q.hrefs[i + j], 403);
+            continue;
+          }
+          const o = byName.get(t.name);
+          if (!o) yield statusResponse(ctx.hrefs.object(info.ref, t.name), 404);
+          else {
+            const r: ObjectResource = {
+              type: 'object',
+              collection: info,
+              backend,
+              ref: { name: o.name, etag: o.etag },
+              object: o,
+            };
+            yield await renderOne(ctx, r, q.props);
+          }
+        }
       }
     }
-    const found = [...byName.values()];
-    const rendered = new Map((await renderResponses(ctx, found, q.props)).map((r, i) => [found[i].ref.name, r]));
-    const responses = q.hrefs.map((href, i) => {
-      const t = targets[i];
-      if (t.kind === 'outside') return statusResponse(href, 403);
-      return rendered.get(t.name) ?? statusResponse(ctx.hrefs.object(info.ref, t.name), 404);
-    });
-    return multistatus(responses);
+    return streamMultistatus(responses());
   },
 };

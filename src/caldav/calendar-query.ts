@@ -6,8 +6,8 @@ import type { Backend } from '../backend/port.ts';
 import type { CollectionInfo, StoredObject } from '../backend/types.ts';
 import type { DavContext } from '../dav/context.ts';
 import { DavError } from '../dav/dav-error.ts';
-import { multistatus } from '../dav/multistatus.ts';
-import { needsBody, type PropRequest, renderResponses } from '../dav/props/render.ts';
+import { streamMultistatus } from '../dav/multistatus-stream.ts';
+import { needsBody, type PropRequest, renderEach } from '../dav/props/render.ts';
 import type { ReportHandler } from '../dav/reports/registry.ts';
 import type { ObjectResource, Resource } from '../dav/resource.ts';
 import { caldav, dav } from '../dav/xml/names.ts';
@@ -186,14 +186,18 @@ export const calendarQuery: ReportHandler<CalendarQuery> = {
     };
   },
   async run(ctx: DavContext, target: Resource, q: CalendarQuery) {
-    const found: ObjectResource[] = [];
-    for await (const batch of candidates(ctx, target, q)) {
-      for (const r of batch.items) {
-        const sure = batch.trusted && !batch.unsure?.has(r.ref.name);
-        if (sure || matches(ctx, q, r, batch.trusted)) found.push(r);
-        if (q.timezone && r.object) rememberTimezone(r.object, q.timezone);
+    // Each batch of candidates is filtered and rendered before the next is read (streamed multistatus).
+    async function* responses(): AsyncGenerator<XmlElement> {
+      for await (const batch of candidates(ctx, target, q)) {
+        const found: ObjectResource[] = [];
+        for (const r of batch.items) {
+          const sure = batch.trusted && !batch.unsure?.has(r.ref.name);
+          if (sure || matches(ctx, q, r, batch.trusted)) found.push(r);
+          if (q.timezone && r.object) rememberTimezone(r.object, q.timezone);
+        }
+        yield* renderEach(ctx, found, q.props);
       }
     }
-    return multistatus(await renderResponses(ctx, found, q.props));
+    return streamMultistatus(responses());
   },
 };

@@ -15,6 +15,7 @@ import type {
   WritePreconditions,
 } from '../backend/types.ts';
 import type { DavContext } from '../dav/context.ts';
+import { multistatusTree } from '../dav/multistatus-tree.ts';
 import { Hrefs } from '../dav/path.ts';
 import { PropertyRegistry } from '../dav/props/registry.ts';
 import { ReportRegistry } from '../dav/reports/registry.ts';
@@ -162,10 +163,8 @@ function statusCode(e: XmlElement | undefined): number | undefined {
 
 /** Flattens a 207 multistatus DavResponse for assertions. */
 export function summarize(res: DavResponse): ResponseSummary[] {
-  const body = res.body;
-  if (res.status !== 207 || !body || typeof body === 'string' || body instanceof Uint8Array) {
-    throw new Error(`expected a 207 multistatus, got ${res.status}`);
-  }
+  if (res.status !== 207) throw new Error(`expected a 207 multistatus, got ${res.status}`);
+  const body = multistatusTree(res);
   return childrenNamed(body, dav('response')).map((r) => {
     const props: ResponseSummary['props'] = {};
     for (const ps of childrenNamed(r, dav('propstat'))) {

@@ -3,14 +3,15 @@
 // 404 response (RFC 4918 §9.1 style). The Depth header is ignored (§8.7).
 import type { DavContext } from '../dav/context.ts';
 import { DavError } from '../dav/dav-error.ts';
-import { multistatus, statusResponse } from '../dav/multistatus.ts';
-import { type PropRequest, renderResponses } from '../dav/props/render.ts';
+import { statusResponse } from '../dav/multistatus.ts';
+import { streamMultistatus } from '../dav/multistatus-stream.ts';
+import { type PropRequest, RENDER_BATCH, renderOne } from '../dav/props/render.ts';
 import { parseMultigetHrefs } from '../dav/reports/multiget-hrefs.ts';
 import type { ReportHandler } from '../dav/reports/registry.ts';
 import type { ObjectResource, Resource } from '../dav/resource.ts';
 import { carddav, dav } from '../dav/xml/names.ts';
 import type { XmlElement } from '../dav/xml/tree.ts';
-import { memberName } from './member-href.ts';
+import { memberNamer } from './member-href.ts';
 import { reportPropRequest } from './report-props.ts';
 import { isAddressbook, isAddressObject } from './resource-kind.ts';
 
@@ -36,21 +37,31 @@ export const addressbookMultiget: ReportHandler<MultigetQuery> = {
   },
   async run(ctx: DavContext, target: Resource, q: MultigetQuery) {
     const { info, backend } = addressbookOf(target);
-    const names = q.hrefs.map((h) => memberName(ctx.hrefs, info.ref, h));
-    const wanted = [...new Set(names.filter((n): n is string => n !== undefined))];
-    const objects = wanted.length ? await backend.getObjects(info.ref, wanted) : [];
-    const byName = new Map(objects.map((o) => [o.name, o]));
-    const found: ObjectResource[] = [];
-    const slots: (number | string)[] = [];
-    q.hrefs.forEach((href, i) => {
-      const o = names[i] === undefined ? undefined : byName.get(names[i] as string);
-      if (!o) slots.push(href);
-      else {
-        slots.push(found.length);
-        found.push({ type: 'object', collection: info, backend, ref: { name: o.name, etag: o.etag }, object: o });
+    const names = q.hrefs.map(memberNamer(ctx.hrefs, info.ref));
+    // Objects are read a batch of hrefs at a time, rendered and released (streamed multistatus).
+    async function* responses(): AsyncGenerator<XmlElement> {
+      for (let i = 0; i < q.hrefs.length; i += RENDER_BATCH) {
+        const batch = names.slice(i, i + RENDER_BATCH);
+        const wanted = [...new Set(batch.filter((n): n is string => n !== undefined))];
+        const objects = wanted.length ? await backend.getObjects(info.ref, wanted) : [];
+        const byName = new Map(objects.map((o) => [o.name, o]));
+        for (let j = 0; j < batch.length; j++) {
+          const name = batch[j];
+          const o = name === undefined ? undefined : byName.get(name);
+          if (!o) yield statusResponse(q.hrefs[i + j], 404);
+          else {
+            const r: ObjectResource = {
+              type: 'object',
+              collection: info,
+              backend,
+              ref: { name: o.name, etag: o.etag },
+              object: o,
+            };
+            yield await renderOne(ctx, r, q.props);
+          }
+        }
       }
-    });
-    const rendered = await renderResponses(ctx, found, q.props);
-    return multistatus(slots.map((s) => (typeof s === 'number' ? rendered[s] : statusResponse(s, 404))));
+    }
+    return streamMultistatus(responses());
   },
 };

@@ -6,8 +6,9 @@ import type { Backend } from '../backend/port.ts';
 import type { CollectionInfo, StoredObject } from '../backend/types.ts';
 import type { DavContext } from '../dav/context.ts';
 import { DavError } from '../dav/dav-error.ts';
-import { hrefOf, multistatus, statusResponse } from '../dav/multistatus.ts';
-import { type PropRequest, renderResponses } from '../dav/props/render.ts';
+import { hrefOf, statusResponse } from '../dav/multistatus.ts';
+import { streamMultistatus } from '../dav/multistatus-stream.ts';
+import { type PropRequest, renderOne } from '../dav/props/render.ts';
 import type { ReportHandler } from '../dav/reports/registry.ts';
 import type { ObjectResource, Resource } from '../dav/resource.ts';
 import { carddav, dav } from '../dav/xml/names.ts';
@@ -95,27 +96,31 @@ export const addressbookQuery: ReportHandler<AddressbookQuery> = {
   },
   async run(ctx: DavContext, target: Resource, q: AddressbookQuery) {
     const { info, backend } = addressbookOf(target);
-    const found: ObjectResource[] = [];
-    let truncated = false;
-    outer: for await (const batch of candidates(target, info, backend, q.filter)) {
-      for (const o of batch) {
-        if (!matches(ctx, q.filter, o)) continue;
-        if (q.limit !== undefined && found.length >= q.limit) {
-          truncated = true;
-          break outer;
+    // Each match is rendered as it is found (streamed multistatus); a batch's bodies go with it.
+    async function* responses(): AsyncGenerator<XmlElement> {
+      let count = 0;
+      for await (const batch of candidates(target, info, backend, q.filter)) {
+        for (const o of batch) {
+          if (!matches(ctx, q.filter, o)) continue;
+          if (q.limit !== undefined && count >= q.limit) {
+            yield statusResponse(hrefOf(ctx.hrefs, target), 507, [
+              el(dav('error'), [el(dav('number-of-matches-within-limits'))]),
+              el(dav('responsedescription'), [`Only ${q.limit} matching address objects were returned`]),
+            ]);
+            return;
+          }
+          count++;
+          const r: ObjectResource = {
+            type: 'object',
+            collection: info,
+            backend,
+            ref: { name: o.name, etag: o.etag },
+            object: o,
+          };
+          yield await renderOne(ctx, r, q.props);
         }
-        found.push({ type: 'object', collection: info, backend, ref: { name: o.name, etag: o.etag }, object: o });
       }
     }
-    const responses = await renderResponses(ctx, found, q.props);
-    if (truncated) {
-      responses.push(
-        statusResponse(hrefOf(ctx.hrefs, target), 507, [
-          el(dav('error'), [el(dav('number-of-matches-within-limits'))]),
-          el(dav('responsedescription'), [`Only ${q.limit} matching address objects were returned`]),
-        ]),
-      );
-    }
-    return multistatus(responses);
+    return streamMultistatus(responses());
   },
 };

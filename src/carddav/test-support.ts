@@ -2,6 +2,7 @@
 // and backend wrappers. Not imported by production code.
 import type { Backend } from '../backend/port.ts';
 import type { DavContext, Logger } from '../dav/context.ts';
+import { multistatusTree } from '../dav/multistatus-tree.ts';
 import { Hrefs } from '../dav/path.ts';
 import { PropertyRegistry } from '../dav/props/registry.ts';
 import { ReportRegistry } from '../dav/reports/registry.ts';
@@ -84,7 +85,7 @@ export interface FlatResponse {
 }
 
 export function flatten(res: DavResponse): FlatResponse[] {
-  const body = res.body as XmlElement;
+  const body = multistatusTree(res);
   if (res.status !== 207 || body.name !== dav('multistatus')) throw new Error(`not a multistatus: ${res.status}`);
   return childrenNamed(body, dav('response')).map((r) => {
     const props: FlatResponse['props'] = {};

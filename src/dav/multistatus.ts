@@ -19,16 +19,24 @@ const REASONS: Record<number, string> = {
   507: 'Insufficient Storage',
 };
 
+/** Status lines exactly as Thunderbird compares them (quirks Q07: `HTTP/1.1 200 OK`). */
 export function statusLine(code: number): string {
   return `HTTP/1.1 ${code} ${REASONS[code] ?? ''}`.trimEnd();
 }
 
+// Element names built once: a multistatus repeats them for every member.
+const D_STATUS = dav('status');
+const D_HREF = dav('href');
+const D_PROPSTAT = dav('propstat');
+const D_PROP = dav('prop');
+const D_RESPONSE = dav('response');
+
 export function statusEl(code: number): XmlElement {
-  return el(dav('status'), [statusLine(code)]);
+  return el(D_STATUS, [statusLine(code)]);
 }
 
 export function hrefEl(href: string): XmlElement {
-  return el(dav('href'), [href]);
+  return el(D_HREF, [href]);
 }
 
 /** `<D:response>` with propstat groups (empty groups are skipped). */
@@ -36,14 +44,14 @@ export function propstatResponse(href: string, groups: { status: number; props: 
   const children: XmlNode[] = [hrefEl(href)];
   for (const g of groups) {
     if (g.props.length === 0) continue;
-    children.push(el(dav('propstat'), [el(dav('prop'), g.props), statusEl(g.status)]));
+    children.push(el(D_PROPSTAT, [el(D_PROP, g.props), statusEl(g.status)]));
   }
-  return el(dav('response'), children);
+  return el(D_RESPONSE, children);
 }
 
 /** `<D:response>` with a single status (e.g. 404 for a deleted member in sync-collection). */
 export function statusResponse(href: string, status: number, extra: XmlNode[] = []): XmlElement {
-  return el(dav('response'), [hrefEl(href), statusEl(status), ...extra]);
+  return el(D_RESPONSE, [hrefEl(href), statusEl(status), ...extra]);
 }
 
 export function multistatus(responses: XmlElement[], extra: XmlNode[] = []): DavResponse {

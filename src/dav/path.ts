@@ -57,7 +57,11 @@ export function parseDavPath(pathname: string, prefix: string): DavPath | undefi
   return { type: 'below-home', home, user, segments: more };
 }
 
+const UNRESERVED = /^[A-Za-z0-9._~@:-]*$/;
+
 function enc(s: string): string {
+  // Most segments (UUID names, ids) need no encoding: skip the three passes.
+  if (UNRESERVED.test(s)) return s;
   return encodeURIComponent(s).replace(/%40/g, '@').replace(/%3A/g, ':');
 }
 
@@ -82,8 +86,15 @@ export class Hrefs {
   home(home: HomeKind, user: string): string {
     return `${this.prefix}/${home}/${enc(user)}/`;
   }
+  /** Per ref object: a report renders thousands of members of one collection (one shared ref). */
+  private readonly collections = new WeakMap<CollectionRef, string>();
   collection(ref: CollectionRef): string {
-    return `${this.home(ref.home, ref.owner)}${ref.id.split('/').map(enc).join('/')}/`;
+    let href = this.collections.get(ref);
+    if (href === undefined) {
+      href = `${this.home(ref.home, ref.owner)}${ref.id.split('/').map(enc).join('/')}/`;
+      this.collections.set(ref, href);
+    }
+    return href;
   }
   object(ref: CollectionRef, name: string): string {
     return `${this.collection(ref)}${enc(name)}`;

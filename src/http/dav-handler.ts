@@ -17,7 +17,7 @@ import { type MethodRequest, parseDepth } from '../dav/methods/request.ts';
 import { type DavPath, type Hrefs, parseDavPath } from '../dav/path.ts';
 import type { PropertyRegistry } from '../dav/props/registry.ts';
 import type { ReportRegistry } from '../dav/reports/registry.ts';
-import type { DavResponse } from '../dav/response.ts';
+import { type DavResponse, isXmlChunks, type XmlChunks } from '../dav/response.ts';
 import { isElement } from '../dav/xml/tree.ts';
 import { writeXml } from '../dav/xml/write.ts';
 import { mergeOptions } from '../quirks/detect.ts';
@@ -61,16 +61,48 @@ const HANDLERS: Record<string, Handler> = {
 };
 
 /**
+ * The body stream of a multistatus still being written: one chunk is encoded per pull, so the
+ * producer (and the backend reads behind it) runs only as fast as the socket drains. An error after
+ * the first byte can only abort the body (the status is sent); it is logged.
+ */
+function chunkStream(body: XmlChunks, rest: AsyncIterator<string, undefined>, log?: Logger): ReadableStream {
+  let head: string | undefined = body.head;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (head !== undefined) {
+        controller.enqueue(Buffer.from(head, 'utf8'));
+        head = undefined;
+        return;
+      }
+      try {
+        const n = await rest.next();
+        if (n.done) controller.close();
+        else controller.enqueue(Buffer.from(n.value, 'utf8'));
+      } catch (e) {
+        log?.error('multistatus aborted after its first bytes', { error: e instanceof Error ? e.message : String(e) });
+        controller.error(e);
+      }
+    },
+    async cancel() {
+      await rest.return?.();
+    },
+  });
+}
+
+/**
  * The Response for a DavResponse plus `extra` headers. Headers stay a plain record: @hono/node-server
  * writes such a record as it is (a Headers object is converted on every response; GET throughput).
  */
-export function toResponse(r: DavResponse, extra: Record<string, string> = {}): Response {
+export function toResponse(r: DavResponse, extra: Record<string, string> = {}, log?: Logger): Response {
   const headers: Record<string, string> = { ...r.headers, ...extra };
   let body: ConstructorParameters<typeof Response>[0] = null;
   if (r.body !== undefined) {
     if (typeof r.body === 'string') body = r.body;
     else if (r.body instanceof Uint8Array) body = r.body as Uint8Array<ArrayBuffer>;
-    else if (isElement(r.body)) {
+    else if (isXmlChunks(r.body)) {
+      body = r.body.rest ? chunkStream(r.body, r.body.rest, log) : r.body.head;
+      headers['Content-Type'] = 'application/xml; charset=utf-8';
+    } else if (isElement(r.body)) {
       body = writeXml(r.body);
       headers['Content-Type'] = 'application/xml; charset=utf-8';
     }
@@ -156,7 +188,7 @@ export async function handleDav(c: Context<AppEnv>, svc: DavServices, pathOverri
       if (result.status === 207) extra.DAV = DAV_COMPLIANCE;
       if (ctx.preferMinimal && result.status === 207) extra['Preference-Applied'] = 'return=minimal';
     }
-    const res = toResponse(result, extra);
+    const res = toResponse(result, extra, svc.log);
     return quirks.length ? applyResponseHooks(quirks, res, hookRequest) : res;
   } catch (e) {
     const res = errorResponse(e, svc.log, requestId);

@@ -2,12 +2,13 @@
 // a missing Depth header is treated as 1 (lenient, as most DAV servers do; documented in compliance.md).
 import type { DavContext } from '../context.ts';
 import { DavError } from '../dav-error.ts';
-import { type PropRequest, renderResponses } from '../props/render.ts';
+import { streamMultistatus } from '../multistatus-stream.ts';
+import { type PropRequest, renderEach } from '../props/render.ts';
 import { directChildren, resolveExisting } from '../resolve.ts';
 import type { Resource } from '../resource.ts';
 import type { DavResponse } from '../response.ts';
 import { dav } from '../xml/names.ts';
-import { child, elements, type XmlElement } from '../xml/tree.ts';
+import { child, el, elements, type XmlElement } from '../xml/tree.ts';
 import { type MethodRequest, mapBackendError, xmlBody } from './request.ts';
 
 export function parsePropRequest(root: XmlElement | undefined): PropRequest {
@@ -73,6 +74,16 @@ export async function childrenOf(ctx: DavContext, res: Resource): Promise<Resour
   }
 }
 
+/** The responses with the first one's href replaced (PROPFIND on `/` and `/.well-known/*`). */
+async function* withFirstHref(responses: AsyncIterable<XmlElement>, href: string): AsyncGenerator<XmlElement> {
+  let first = true;
+  for await (const r of responses) {
+    if (first && r.children[0] && typeof r.children[0] !== 'string') r.children[0] = el(dav('href'), [href]);
+    first = false;
+    yield r;
+  }
+}
+
 export async function propfind(ctx: DavContext, req: MethodRequest, hrefOverride?: string): Promise<DavResponse> {
   if (ctx.depth === 'infinity')
     throw new DavError(403, dav('propfind-finite-depth'), 'Depth: infinity is not supported');
@@ -80,10 +91,6 @@ export async function propfind(ctx: DavContext, req: MethodRequest, hrefOverride
   const target = await resolveExisting(ctx, req.path);
   const resources: Resource[] = [target];
   if ((ctx.depth ?? '1') === '1') resources.push(...(await childrenOf(ctx, target)));
-  const responses = await renderResponses(ctx, resources, request).catch(mapBackendError);
-  if (hrefOverride && responses[0]) {
-    const href = responses[0].children[0];
-    if (href && typeof href !== 'string') href.children = [hrefOverride];
-  }
-  return { status: 207, body: { name: dav('multistatus'), attrs: {}, children: responses } };
+  const responses = renderEach(ctx, resources, request);
+  return streamMultistatus(hrefOverride ? withFirstHref(responses, hrefOverride) : responses).catch(mapBackendError);
 }

@@ -53,7 +53,7 @@ export function needsBody(ctx: DavContext, req: PropRequest, resources: Resource
   });
 }
 
-/** One `<D:response>` per resource. Resources whose object vanished meanwhile are reported 404. */
+/** One `<D:response>` per resource. */
 export async function renderResponses(ctx: DavContext, resources: Resource[], req: PropRequest): Promise<XmlElement[]> {
   if (needsBody(ctx, req, resources)) await loadBodies(resources);
   const out: XmlElement[] = [];
@@ -61,7 +61,39 @@ export async function renderResponses(ctx: DavContext, resources: Resource[], re
   return out;
 }
 
-async function renderOne(ctx: DavContext, res: Resource, req: PropRequest): Promise<XmlElement> {
+/** Resources per batch of renderEach: one getObjects call, and the most bodies held at once. */
+export const RENDER_BATCH = 250;
+
+export interface RenderEachOptions {
+  /** Called instead of rendering an object whose body was needed but is gone (sync-collection: 404). */
+  onVanished?: (r: ObjectResource) => void;
+}
+
+/**
+ * renderResponses one response at a time for a streamed multistatus: bodies are loaded per batch
+ * and dropped again once the batch is rendered, so a large report never holds them all.
+ */
+export async function* renderEach(
+  ctx: DavContext,
+  resources: Resource[],
+  req: PropRequest,
+  opts: RenderEachOptions = {},
+): AsyncGenerator<XmlElement> {
+  for (let i = 0; i < resources.length; i += RENDER_BATCH) {
+    const batch = resources.slice(i, i + RENDER_BATCH);
+    const load = needsBody(ctx, req, batch);
+    const loaded = load ? batch.filter((r): r is ObjectResource => r.type === 'object' && !r.object) : [];
+    if (loaded.length) await loadBodies(loaded);
+    for (const res of batch) {
+      if (load && opts.onVanished && res.type === 'object' && !res.object) opts.onVanished(res);
+      else yield await renderOne(ctx, res, req);
+    }
+    for (const r of loaded) r.object = undefined;
+  }
+}
+
+/** The `<D:response>` of one resource (its body loaded already when a property needs it). */
+export async function renderOne(ctx: DavContext, res: Resource, req: PropRequest): Promise<XmlElement> {
   const href = hrefOf(ctx.hrefs, res);
   const dead = deadPropsOf(res);
   if (req.kind === 'propname') {

@@ -2,14 +2,15 @@
 // `limit` truncation with 507 on the request-URI and a continuation token (§3.6).
 import type { DavContext } from '../context.ts';
 import { DavError } from '../dav-error.ts';
-import { hrefOf, multistatus, statusResponse } from '../multistatus.ts';
-import { loadBodies, needsBody as needsBodyFor, type PropRequest, renderResponses } from '../props/render.ts';
+import { hrefOf, statusResponse } from '../multistatus.ts';
+import { streamMultistatus } from '../multistatus-stream.ts';
+import { type PropRequest, renderEach } from '../props/render.ts';
 import type { ObjectResource, Resource } from '../resource.ts';
 import { changesFor } from '../sync/changes.ts';
 import { homeChanges } from '../sync/home-sync.ts';
 import { decodeToken } from '../sync/token.ts';
 import { dav } from '../xml/names.ts';
-import { child, el, elements, textOf } from '../xml/tree.ts';
+import { child, el, elements, textOf, type XmlElement } from '../xml/tree.ts';
 import type { ReportHandler } from './registry.ts';
 
 interface SyncQuery {
@@ -55,10 +56,12 @@ async function syncHome(ctx: DavContext, target: Resource & { type: 'home' }, q:
   const cursor = q.token === '' ? undefined : decodeToken(q.token);
   const delta = await homeChanges(ctx, target.user, target.home, cursor);
   const changed: Resource[] = delta.changed.map(({ info, backend }) => ({ type: 'collection', info, backend }));
-  const responses = await renderResponses(ctx, changed, q.props);
-  for (const id of delta.deleted)
-    responses.push(statusResponse(ctx.hrefs.collection({ owner: target.user, home: target.home, id }), 404));
-  return multistatus(responses, [el(dav('sync-token'), [delta.token])]);
+  async function* responses(): AsyncGenerator<XmlElement> {
+    yield* renderEach(ctx, changed, q.props);
+    for (const id of delta.deleted)
+      yield statusResponse(ctx.hrefs.collection({ owner: target.user, home: target.home, id }), 404);
+  }
+  return streamMultistatus(responses(), [el(dav('sync-token'), [delta.token])]);
 }
 
 async function syncCollection(ctx: DavContext, target: Resource, q: SyncQuery) {
@@ -71,16 +74,17 @@ async function syncCollection(ctx: DavContext, target: Resource, q: SyncQuery) {
     backend: target.backend,
     ref,
   }));
-  const needsBody = needsBodyFor(ctx, q.props, changed);
-  if (needsBody) await loadBodies(changed);
-  const present = needsBody ? changed.filter((r) => r.object) : changed;
-  const vanished = needsBody ? changed.filter((r) => !r.object).map((r) => r.ref.name) : [];
-  const responses = await renderResponses(ctx, present, q.props);
-  for (const name of [...delta.deleted, ...vanished])
-    responses.push(statusResponse(ctx.hrefs.object(target.info.ref, name), 404));
-  if (delta.truncated)
-    responses.push(
-      statusResponse(hrefOf(ctx.hrefs, target), 507, [el(dav('error'), [el(dav('number-of-matches-within-limits'))])]),
-    );
-  return multistatus(responses, [el(dav('sync-token'), [delta.token])]);
+  const ref = target.info.ref;
+  // Members whose body a property needs but which were deleted since the change feed was read.
+  const vanished: string[] = [];
+  async function* responses(): AsyncGenerator<XmlElement> {
+    yield* renderEach(ctx, changed, q.props, { onVanished: (r) => vanished.push(r.ref.name) });
+    for (const name of delta.deleted) yield statusResponse(ctx.hrefs.object(ref, name), 404);
+    for (const name of vanished) yield statusResponse(ctx.hrefs.object(ref, name), 404);
+    if (delta.truncated)
+      yield statusResponse(hrefOf(ctx.hrefs, target), 507, [
+        el(dav('error'), [el(dav('number-of-matches-within-limits'))]),
+      ]);
+  }
+  return streamMultistatus(responses(), [el(dav('sync-token'), [delta.token])]);
 }

@@ -1,18 +1,28 @@
 // Serialises XmlElement trees. Well-known namespaces get fixed prefixes declared on the root;
-// others are declared where first used.
+// others are declared where first used. `FragmentWriter` writes elements one at a time under a root
+// whose declarations are already written (the streamed multistatus, multistatus-stream.ts).
 import { PREFERRED_PREFIXES, splitClark } from './names.ts';
 import type { XmlElement, XmlNode } from './tree.ts';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;', '"': '&quot;' };
 const TEXT_SPECIAL = /[&<>\r]/;
-const TEXT_SPECIALS = /[&<>\r]/g;
 const ATTR_SPECIAL = /[&<>\r"]/;
 const ATTR_SPECIALS = /[&<>\r"]/g;
 const escapeChar = (c: string): string => ESCAPES[c];
 
-/** Escapes character data; CR is written as a reference so CRLF line ends of iCalendar/vCard survive parsing. */
+/**
+ * Escapes character data; CR is written as a reference so CRLF line ends of iCalendar/vCard survive
+ * parsing. One native replaceAll per character present (a calendar body usually has only CRs) is
+ * faster than a replace with a callback.
+ */
 export function escapeText(s: string): string {
-  return TEXT_SPECIAL.test(s) ? s.replace(TEXT_SPECIALS, escapeChar) : s;
+  if (!TEXT_SPECIAL.test(s)) return s;
+  let out = s;
+  if (out.includes('&')) out = out.replaceAll('&', '&amp;');
+  if (out.includes('<')) out = out.replaceAll('<', '&lt;');
+  if (out.includes('>')) out = out.replaceAll('>', '&gt;');
+  if (out.includes('\r')) out = out.replaceAll('\r', '&#13;');
+  return out;
 }
 
 function escapeAttr(s: string): string {
@@ -31,9 +41,20 @@ function split(name: string): { ns: string; local: string } {
   return r;
 }
 
+/** The serialised tags of an attribute-less element whose namespace is declared on the root. */
+interface Tags {
+  open: string;
+  close: string;
+  empty: string;
+}
+
 interface Ctx {
+  /** Declarations in scope. */
   prefixes: Map<string, string>;
+  /** The root's declarations: a prefix found here is the same in every scope (never redeclared). */
+  root: Map<string, string>;
   counter: { n: number };
+  tags: Map<string, Tags>;
 }
 
 function collectNamespaces(e: XmlNode, into: Set<string>): void {
@@ -42,7 +63,43 @@ function collectNamespaces(e: XmlNode, into: Set<string>): void {
   for (const c of e.children) collectNamespaces(c, into);
 }
 
+function hasAttrs(attrs: Record<string, string>): boolean {
+  for (const _ in attrs) return true;
+  return false;
+}
+
+function writeChildren(e: XmlElement, ctx: Ctx, out: string[]): void {
+  for (const c of e.children) {
+    if (typeof c === 'string') out.push(escapeText(c));
+    else writeElement(c, ctx, out);
+  }
+}
+
 function writeElement(e: XmlElement, ctx: Ctx, out: string[]): void {
+  // Fast path: a root-declared namespace and no attributes (nearly every element of a multistatus).
+  let tags = ctx.tags.get(e.name);
+  if (tags === undefined) {
+    const { ns, local } = split(e.name);
+    const p = ctx.root.get(ns);
+    if (p !== undefined) {
+      const q = p ? `${p}:${local}` : local;
+      tags = { open: `<${q}>`, close: `</${q}>`, empty: `<${q}/>` };
+      ctx.tags.set(e.name, tags);
+    }
+  }
+  if (tags !== undefined && !hasAttrs(e.attrs)) {
+    if (e.children.length === 0) out.push(tags.empty);
+    else {
+      out.push(tags.open);
+      writeChildren(e, ctx, out);
+      out.push(tags.close);
+    }
+    return;
+  }
+  writeGeneral(e, ctx, out);
+}
+
+function writeGeneral(e: XmlElement, ctx: Ctx, out: string[]): void {
   const { ns, local } = split(e.name);
   let decls = '';
   let prefixes = ctx.prefixes;
@@ -76,12 +133,33 @@ function writeElement(e: XmlElement, ctx: Ctx, out: string[]): void {
     return;
   }
   out.push(`<${qname}${decls}${attrs}>`);
-  const inner: Ctx = { prefixes, counter: ctx.counter };
-  for (const c of e.children) {
-    if (typeof c === 'string') out.push(escapeText(c));
-    else writeElement(c, inner, out);
-  }
+  writeChildren(e, prefixes === ctx.prefixes ? ctx : { ...ctx, prefixes }, out);
   out.push(`</${qname}>`);
+}
+
+/** Tag caches per constant root declaration map (a streamed multistatus uses one for the process). */
+const tagCaches = new WeakMap<Map<string, string>, Map<string, Tags>>();
+
+/**
+ * Writes elements one after another inside a root element whose namespace declarations (`root`:
+ * namespace → prefix) the caller has written. Generated prefixes are numbered across the document.
+ */
+export class FragmentWriter {
+  private readonly ctx: Ctx;
+
+  constructor(root: Map<string, string>) {
+    let tags = tagCaches.get(root);
+    if (!tags) {
+      tags = new Map();
+      tagCaches.set(root, tags);
+    }
+    this.ctx = { prefixes: root, root, counter: { n: 0 }, tags };
+  }
+
+  /** Appends the serialised element to `out`. */
+  write(e: XmlElement, out: string[]): void {
+    writeElement(e, this.ctx, out);
+  }
 }
 
 /** Serialises a document with an XML declaration. */
@@ -97,13 +175,12 @@ export function writeXml(root: XmlElement): string {
       decls += ` xmlns:${p}="${ns}"`;
     }
   }
-  const out: string[] = ['<?xml version="1.0" encoding="utf-8"?>\n'];
   const body: string[] = [];
-  writeElement(root, { prefixes, counter: { n: 0 } }, body);
-  // Inject root namespace declarations after the root element's name.
+  // The root is written in full (never from the tag cache) so its declarations can be injected.
+  writeGeneral(root, { prefixes, root: prefixes, counter: { n: 0 }, tags: new Map() }, body);
   const first = body[0];
   const cut = first.search(/[\s/>]/);
   body[0] = first.slice(0, cut) + decls + first.slice(cut);
   // Not out.push(...body): a multistatus of 20,000 members has more strings than a call has arguments.
-  return out.join('') + body.join('');
+  return `<?xml version="1.0" encoding="utf-8"?>\n${body.join('')}`;
 }

@@ -1,0 +1,69 @@
+// RFC 4918 §13 multistatus written while its responses are produced: each <D:response> is serialised
+// as it comes and handed on in chunks, so neither the tree nor the whole document is ever held (an
+// initial sync of thousands of members). The first chunk is produced before the handler returns:
+// an error until then (a backend failure, a bad token) still becomes a proper status; later ones
+// can only abort the body.
+import type { DavResponse, XmlChunks } from './response.ts';
+import { PREFERRED_PREFIXES } from './xml/names.ts';
+import type { XmlElement } from './xml/tree.ts';
+import { FragmentWriter } from './xml/write.ts';
+
+/** Characters per chunk: large enough that the socket sees few writes, small enough to stay cheap. */
+const CHUNK = 64 * 1024;
+
+/** Every well-known namespace is declared on the root once (the tree writer declares only the used ones). */
+const ROOT_PREFIXES = new Map(Object.entries(PREFERRED_PREFIXES));
+const HEAD =
+  '<?xml version="1.0" encoding="utf-8"?>\n<d:multistatus' +
+  [...ROOT_PREFIXES].map(([ns, p]) => ` xmlns:${p}="${ns}"`).join('') +
+  '>';
+const TAIL = '</d:multistatus>';
+
+async function* chunks(
+  responses: AsyncIterable<XmlElement> | Iterable<XmlElement>,
+  trailer: XmlElement[],
+  state: { finished: boolean },
+): AsyncGenerator<string, undefined> {
+  const writer = new FragmentWriter(ROOT_PREFIXES);
+  let parts: string[] = [HEAD];
+  let size = HEAD.length;
+  for await (const r of responses) {
+    const from = parts.length;
+    writer.write(r, parts);
+    for (let i = from; i < parts.length; i++) size += parts[i].length;
+    if (size >= CHUNK) {
+      yield parts.join('');
+      parts = [];
+      size = 0;
+    }
+  }
+  for (const t of trailer) writer.write(t, parts);
+  parts.push(TAIL);
+  state.finished = true;
+  yield parts.join('');
+  return undefined;
+}
+
+/**
+ * A 207 multistatus of `responses` (in order) followed by `trailer` (e.g. DAV:sync-token). Resolves
+ * once the first chunk is written; a short document is then complete and sent as one string.
+ */
+export async function streamMultistatus(
+  responses: AsyncIterable<XmlElement> | Iterable<XmlElement>,
+  trailer: XmlElement[] = [],
+): Promise<DavResponse> {
+  const state = { finished: false };
+  const gen = chunks(responses, trailer, state);
+  const first = await gen.next();
+  const body: XmlChunks = { kind: 'xml-chunks', head: first.value ?? '' };
+  if (!state.finished) body.rest = gen;
+  return { status: 207, body };
+}
+
+/** The whole document of an XmlChunks body (tests, in-process benchmarks). */
+export async function collectXml(body: XmlChunks): Promise<string> {
+  if (!body.rest) return body.head;
+  const parts = [body.head];
+  for (let n = await body.rest.next(); !n.done; n = await body.rest.next()) parts.push(n.value);
+  return parts.join('');
+}
