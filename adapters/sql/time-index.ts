@@ -122,18 +122,22 @@ export async function selectByTime(
   // One range scan gives the candidates, whether their index is exact, and (when wanted) their spans.
   const spans: Record<string, TimeSpan[]> = {};
   const exact = new Map<string, boolean>();
+  // Hits decide an object only when its index is exact and reaches past the range: an index cut before
+  // `qe` (completeUntil) proves a match, not which instances there are (RFC 4791 §9.6.5 expand needs all).
+  const decides = (r: Row) => Number(r.exact) === 1 && (r.until == null || Number(r.until) > qe);
   if (withSpans) {
-    const cols = 'name, lo, hi, flags, rid, comp, busy, exact';
+    const cols = 'name, lo, hi, flags, rid, comp, busy, exact, "until"';
     for (const r of await q.all(overlapping(cols, MATCHING), { cid, qs, qe, qsl: qs - LONG_SPAN_MS })) {
       const name = String(r.name);
-      exact.set(name, (exact.get(name) ?? true) && Number(r.exact) === 1);
+      exact.set(name, (exact.get(name) ?? true) && decides(r));
       spans[name] = spans[name] ?? [];
       spans[name].push(toSpan(r));
     }
   } else {
-    for (const r of await q.all(overlapping('name, exact', MATCHING), { cid, qs, qe, qsl: qs - LONG_SPAN_MS })) {
+    const cols = 'name, exact, "until"';
+    for (const r of await q.all(overlapping(cols, MATCHING), { cid, qs, qe, qsl: qs - LONG_SPAN_MS })) {
       const name = String(r.name);
-      exact.set(name, (exact.get(name) ?? true) && Number(r.exact) === 1);
+      exact.set(name, (exact.get(name) ?? true) && decides(r));
     }
   }
   const exactNames = [...exact].filter(([, e]) => e).map(([n]) => n);
