@@ -58,11 +58,21 @@ writeFileSync(
   configFile,
   `logging:\n  level: warn\nstorage:\n  kind: postgres\n  host: ${db.host}\n  port: ${db.port}\n  user: ${db.user}\n  database: ${db.database}\n  pool:\n    max: ${CONNS + 2}\n`,
 );
-runUserAdd(ROOT, join(work, 'data'), configFile);
-const server = await startServer(ROOT, join(work, 'data'), configFile, args['cpu-prof'], 'src');
-const target = server.target;
-const book = `${server.prefix}/addressbooks/${USER}/contacts/`;
+let server: Awaited<ReturnType<typeof startServer>> | undefined;
 try {
+  runUserAdd(ROOT, join(work, 'data'), configFile);
+  server = await startServer(ROOT, join(work, 'data'), configFile, args['cpu-prof'], 'src');
+  await run(server);
+} finally {
+  // Whatever failed, the throw-away PostgreSQL and the data go.
+  if (server) await stopServer(server);
+  await pg.stop();
+  rmSync(work, { recursive: true, force: true });
+}
+
+async function run(server: Awaited<ReturnType<typeof startServer>>): Promise<void> {
+  const target = server.target;
+  const book = `${server.prefix}/addressbooks/${USER}/contacts/`;
   // 1. Load the address book over `CONNS` connections.
   const cards = generateVcards(CARDS);
   log(`loading ${CARDS} vCards into PostgreSQL`);
@@ -180,8 +190,4 @@ try {
     },
   };
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-} finally {
-  await stopServer(server);
-  await pg.stop();
-  rmSync(work, { recursive: true, force: true });
 }
