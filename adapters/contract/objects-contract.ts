@@ -8,6 +8,7 @@ import {
   collect,
   fixture,
   listed,
+  needKind,
   ref,
   rejectsWith,
   summaryLine,
@@ -104,6 +105,7 @@ export function objectsContract(factory: ContractFactory): void {
         const b = s.backend;
         let r = s.collection;
         if (b.admin && !b.readonly) {
+          if (!needKind(t, s, 'plain')) return;
           r = ref(s.owner, 'files');
           await b.admin.createCollection(r, 'plain', {});
         }

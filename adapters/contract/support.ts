@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { type Backend, BackendError } from '../../src/backend/port.ts';
-import type { CollectionRef, HomeKind, ObjectRef, PutInput } from '../../src/backend/types.ts';
+import type { CollectionKind, CollectionRef, HomeKind, ObjectRef, PutInput } from '../../src/backend/types.ts';
 import type { ClarkName } from '../../src/dav/xml/names.ts';
 import type { XmlElement } from '../../src/dav/xml/tree.ts';
 
@@ -22,6 +22,11 @@ export interface ContractSubject {
    * that store arbitrary media types there (binary bodies) are skipped with that reason.
    */
   calendarDataOnly?: true;
+  /**
+   * The collection kinds `admin` can create (default: all). A SabreDAV database, for one, has tables for
+   * calendars and address books only: tests of plain (and nested plain) collections are skipped with that reason.
+   */
+  collectionKinds?: CollectionKind[];
   /**
    * The fixture `collection` is an address book holding vCards only (e.g. a column-mapped contacts table):
    * object tests store vCards (`fixture`), whose FN carries the summary, and expect text/vcard back.
@@ -50,6 +55,17 @@ export async function withSubject(
 export function needAdmin(t: TestContext, b: Backend): NonNullable<Backend['admin']> | undefined {
   if (!b.admin) t.skip(`${b.id} has no collection admin`);
   return b.admin;
+}
+
+/** Skips the test (with the reason) unless the subject's admin can create collections of `kind`. */
+export function needKind(
+  t: TestContext,
+  s: Pick<ContractSubject, 'backend' | 'collectionKinds'>,
+  kind: CollectionKind,
+): boolean {
+  if (!s.collectionKinds || s.collectionKinds.includes(kind)) return true;
+  t.skip(`${s.backend.id} creates no ${kind} collections (collectionKinds: ${s.collectionKinds.join(', ')})`);
+  return false;
 }
 
 /**

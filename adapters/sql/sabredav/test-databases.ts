@@ -1,6 +1,7 @@
 // Test support for the sabredav profile: a fresh database with SabreDAV's schema on SQLite, PostgreSQL or
-// MariaDB. The network servers are started once per test process (lazily, on first use) and stopped by
-// `stopSabreServers` (call it from an `after` hook).
+// MariaDB. The network servers are started lazily on first use and stopped when the dialect's suite ends
+// (`onEachDialect`).
+import { after, describe, it } from 'node:test';
 import { hasMariadb, type RunningMariadb, startMariadb } from '../../../test/support/mariadb.ts';
 import { hasPostgres, type RunningPostgres, startPostgres } from '../../../test/support/postgres.ts';
 import { openSqlConnection, type SqlConnection, type SqlDialectName } from '../query/connect.ts';
@@ -38,4 +39,21 @@ export async function stopSabreServers(): Promise<void> {
   pg = undefined;
   maria = undefined;
   for (const r of running) if (r) await (await r).stop();
+}
+
+/**
+ * One suite per dialect, titled `title(d)`: skipped with the reason when the server is not installed, and the
+ * dialect's server stopped when its suite ends. Not a file-level `after`: node:test runs the root's hooks
+ * as soon as the suites registered so far are done — while the file still awaits the next dialect's skip
+ * check — so a server started later was never stopped and the process never exited.
+ */
+export function onEachDialect(title: (d: SqlDialectName) => string, body: (d: SqlDialectName) => void): void {
+  for (const d of DIALECTS) {
+    describe(title(d), async () => {
+      const skip = await skipReason(d);
+      if (skip) return void it.skip(skip);
+      after(stopSabreServers);
+      body(d);
+    });
+  }
 }
