@@ -4,24 +4,22 @@
 // PostgreSQL and MariaDB.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, describe, test } from 'node:test';
+import { test } from 'node:test';
 import { encodeToken } from '../../../src/dav/sync/token.ts';
 import { caldav, carddav, dav } from '../../../src/dav/xml/names.ts';
 import { textOf } from '../../../src/dav/xml/tree.ts';
 import { createTestApp } from '../../../test/support/app.ts';
 import { parseMultistatus } from '../../../test/support/xml-assert.ts';
-import type { SqlConnection } from '../query/connect.ts';
+import type { SqlConnection, SqlDialectName } from '../query/connect.ts';
 import { createSabredavBackend } from './index.ts';
 import { SABRE_CARDS, SABRE_OBJECTS, seedAsSabre } from './sabre-fixture.ts';
-import { DIALECTS, openSabreDb, skipReason, stopSabreServers } from './test-databases.ts';
-
-after(stopSabreServers);
+import { onEachDialect, openSabreDb } from './test-databases.ts';
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 const CAL = '/dav/calendars/alice/default/';
 const BOOK = '/dav/addressbooks/alice/default/';
 
-async function setup(d: (typeof DIALECTS)[number]) {
+async function setup(d: SqlDialectName) {
   const conn: SqlConnection = await openSabreDb(d);
   const seed = await seedAsSabre(conn);
   const backend = await createSabredavBackend(conn, {});
@@ -29,9 +27,9 @@ async function setup(d: (typeof DIALECTS)[number]) {
   return { ...t, conn, seed, close: () => conn.close() };
 }
 
-for (const d of DIALECTS) {
-  const skip = await skipReason(d);
-  describe(`sabredav profile (${d}): an existing SabreDAV database through the app`, { skip }, () => {
+onEachDialect(
+  (d) => `sabredav profile (${d}): an existing SabreDAV database through the app`,
+  (d) => {
     test("RFC 6764/4791 discovery: the principal points to the home, which lists SabreDAV's calendar", async () => {
       const t = await setup(d);
       try {
@@ -143,5 +141,5 @@ for (const d of DIALECTS) {
         await t.close();
       }
     });
-  });
-}
+  },
+);

@@ -4,15 +4,13 @@
 // SabreDAV itself (plain SQL) between a client's read and its conditional write yields precondition-failed.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, describe, test } from 'node:test';
+import { test } from 'node:test';
 import { sql } from 'kysely';
 import { BackendError } from '../../../src/backend/port.ts';
 import { createSabredavBackend } from './index.ts';
 import { bytes, num, str } from './rows.ts';
 import { seedAsSabre } from './sabre-fixture.ts';
-import { DIALECTS, openSabreDb, skipReason, stopSabreServers } from './test-databases.ts';
-
-after(stopSabreServers);
+import { onEachDialect, openSabreDb } from './test-databases.ts';
 
 const enc = new TextEncoder();
 const md5 = (b: Uint8Array | string) => createHash('md5').update(b).digest('hex');
@@ -32,9 +30,9 @@ const RECURRING = [
   '',
 ].join('\r\n');
 
-for (const d of DIALECTS) {
-  const skip = await skipReason(d);
-  describe(`sabredav profile (${d}): rows davgate writes`, { skip }, () => {
+onEachDialect(
+  (d) => `sabredav profile (${d}): rows davgate writes`,
+  (d) => {
     test('calendar object: every derived column, change row and counter as SabreDAV writes them', async () => {
       const conn = await openSabreDb(d);
       try {
@@ -188,5 +186,5 @@ for (const d of DIALECTS) {
         await conn.close();
       }
     });
-  });
-}
+  },
+);
