@@ -92,6 +92,14 @@ export interface Backend {
    * 'invalid-token' when the token is unknown or too old.
    */
   changesSince?(ref: CollectionRef, since: string | null): Promise<ChangeSet | 'invalid-token'>;
+  /**
+   * Optional: the backend token that continues a foreign sync token — one a server previously in front of
+   * the same data handed out (SabreDAV's `http://sabre.io/ns/sync/<N>`) — so its clients keep syncing
+   * instead of starting over; undefined when the token is not one the backend recognises (the client then
+   * gets 403 valid-sync-token). Consulted only for tokens that are not davgate's own, and only with
+   * `changesSince`, which then judges the returned token like any other.
+   */
+  adoptToken?(ref: CollectionRef, token: string): Promise<string | undefined>;
   /** Optional: the backend token for "now" without listing changes (cheap ctag). */
   currentToken?(ref: CollectionRef): Promise<string>;
   /** Optional: find the object holding a UID in a collection. */

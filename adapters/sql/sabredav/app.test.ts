@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { encodeToken } from '../../../src/dav/sync/token.ts';
 import { caldav, carddav, dav } from '../../../src/dav/xml/names.ts';
 import { textOf } from '../../../src/dav/xml/tree.ts';
 import { createTestApp } from '../../../test/support/app.ts';
@@ -18,6 +17,8 @@ import { onEachDialect, openSabreDb } from './test-databases.ts';
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 const CAL = '/dav/calendars/alice/default/';
 const BOOK = '/dav/addressbooks/alice/default/';
+const syncBody = (token: string) =>
+  `<d:sync-collection xmlns:d="DAV:"><d:sync-token>${token}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>`;
 
 async function setup(d: SqlDialectName) {
   const conn: SqlConnection = await openSabreDb(d);
@@ -111,15 +112,12 @@ onEachDialect(
       }
     });
 
-    test("RFC 6578: a token from SabreDAV's synctoken 4 yields exactly the later changes", async () => {
+    test("RFC 6578: a client's SabreDAV token http://sabre.io/ns/sync/4 yields exactly the later changes", async () => {
       const t = await setup(d);
       try {
-        // SabreDAV's client held http://sabre.io/ns/sync/4: changes with synctoken >= 4 are meeting.ics
-        // modified (4) and gone.ics created (5) and deleted (6).
-        const token = encodeToken({ b: 'sabredav', t: `${t.seed.calendarId}:4` });
-        const res = await t.request('REPORT', CAL, {
-          body: `<d:sync-collection xmlns:d="DAV:"><d:sync-token>${token}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>`,
-        });
+        // A client that synced against Baïkal holds http://sabre.io/ns/sync/4: changes with synctoken >= 4
+        // are meeting.ics modified (4) and gone.ics created (5) and deleted (6).
+        const res = await t.request('REPORT', CAL, { body: syncBody('http://sabre.io/ns/sync/4') });
         assert.equal(res.status, 207);
         const ms = parseMultistatus(res.text);
         assert.deepEqual([...ms.byHref.keys()].sort(), [`${CAL}gone.ics`, `${CAL}meeting.ics`]);
@@ -133,10 +131,30 @@ onEachDialect(
         const next = textOf(
           ms.root.children.find((c) => typeof c !== 'string' && c.name === dav('sync-token')) as never,
         );
-        const again = await t.request('REPORT', CAL, {
-          body: `<d:sync-collection xmlns:d="DAV:"><d:sync-token>${next}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>`,
-        });
+        assert.ok(next.startsWith('http://davgate.invalid/sync/'), 'from then on davgate tokens');
+        const again = await t.request('REPORT', CAL, { body: syncBody(next) });
         assert.equal(parseMultistatus(again.text).responses.length, 0);
+        // The same from an address book: SabreDAV's token 2 is after jane.vcf (1), so only max.vcf (2).
+        const book = await t.request('REPORT', BOOK, { body: syncBody('http://sabre.io/ns/sync/2') });
+        assert.equal(book.status, 207);
+        assert.deepEqual([...parseMultistatus(book.text).byHref.keys()], [`${BOOK}max.vcf`]);
+      } finally {
+        await t.close();
+      }
+    });
+
+    test('RFC 6578 §3.2: a foreign token nobody adopts, or a SabreDAV token past the counter → 403 valid-sync-token', async () => {
+      const t = await setup(d);
+      try {
+        for (const token of [
+          'http://example.com/ns/sync/4',
+          'http://sabre.io/ns/sync/8',
+          'http://sabre.io/ns/sync/x',
+        ]) {
+          const res = await t.request('REPORT', CAL, { body: syncBody(token) });
+          assert.equal(res.status, 403, token);
+          assert.match(res.text, /valid-sync-token/, token);
+        }
       } finally {
         await t.close();
       }

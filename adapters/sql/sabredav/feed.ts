@@ -42,6 +42,18 @@ async function fingerprint(db: AnyDb, h: Handle, sync: number): Promise<string> 
     .slice(0, 12);
 }
 
+const SABRE_TOKEN = /^http:\/\/sabre\.io\/ns\/sync\/(0|[1-9][0-9]{0,9})$/;
+
+/**
+ * SabreDAV's own sync token (Sync plugin: `http://sabre.io/ns/sync/<synctoken>`) as this feed's token `<id>:<N>`:
+ * the same counter, so the client gets exactly what SabreDAV would have answered (rows with synctoken >= N).
+ * No fingerprint: SabreDAV's token has none. undefined for any other token.
+ */
+export function adoptSabreToken(h: Handle, token: string): string | undefined {
+  const m = SABRE_TOKEN.exec(token);
+  return m ? `${h.dataId}:${m[1]}` : undefined;
+}
+
 export async function tokenOf(db: AnyDb, h: Handle): Promise<string> {
   return `${h.dataId}:${h.synctoken}:${await fingerprint(db, h, h.synctoken)}`;
 }

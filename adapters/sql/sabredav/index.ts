@@ -21,7 +21,7 @@ import type { XmlElement } from '../../../src/dav/xml/tree.ts';
 import type { AnyDb, SqlConnection } from '../query/connect.ts';
 import { mapDriverError } from '../query/errors.ts';
 import { getInfo, listInfos, SabreCollectionAdmin } from './collections.ts';
-import { changesAfter, tokenOf } from './feed.ts';
+import { adoptSabreToken, changesAfter, tokenOf } from './feed.ts';
 import { type Handle, resolve, type SabreCtx } from './handles.ts';
 import { deleteRow, getStored, listRefs, putRow, uidHolder } from './objects.ts';
 import { writeProps } from './props.ts';
@@ -132,6 +132,14 @@ class Sabredav implements SabredavBackend {
 
   changesSince(ref: CollectionRef, since: string | null): Promise<ChangeSet | 'invalid-token'> {
     return this.#read(async (db) => changesAfter(db, await this.#handle(db, ref), since));
+  }
+
+  /** A client that synced against Baïkal/SabreDAV continues from its `http://sabre.io/ns/sync/<N>` token. */
+  adoptToken(ref: CollectionRef, token: string): Promise<string | undefined> {
+    return this.#read(async (db) => {
+      const h = await resolve(db, this.#ctx, ref);
+      return h && adoptSabreToken(h, token);
+    });
   }
 
   currentToken(ref: CollectionRef): Promise<string> {

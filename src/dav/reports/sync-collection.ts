@@ -7,6 +7,7 @@ import { streamMultistatus } from '../multistatus-stream.ts';
 import { type PropRequest, renderEach } from '../props/render.ts';
 import type { ObjectResource, Resource } from '../resource.ts';
 import { changesFor } from '../sync/changes.ts';
+import { clientCursor } from '../sync/client-cursor.ts';
 import { homeChanges } from '../sync/home-sync.ts';
 import { decodeToken } from '../sync/token.ts';
 import { dav } from '../xml/names.ts';
@@ -66,7 +67,7 @@ async function syncHome(ctx: DavContext, target: Resource & { type: 'home' }, q:
 
 async function syncCollection(ctx: DavContext, target: Resource, q: SyncQuery) {
   if (target.type !== 'collection') throw new DavError(403, dav('supported-report'));
-  const cursor = q.token === '' ? undefined : decodeToken(q.token);
+  const cursor = q.token === '' ? undefined : await clientCursor(target.backend, target.info.ref, q.token);
   const delta = await changesFor(ctx, target.backend, target.info, cursor, q.limit);
   const changed: ObjectResource[] = delta.changed.map((ref) => ({
     type: 'object',

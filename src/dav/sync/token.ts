@@ -28,6 +28,9 @@ export function invalidSyncToken(message = 'invalid sync token'): DavError {
   return new DavError(403, dav('valid-sync-token'), message);
 }
 
+/** Whether a client token is one davgate handed out (else it may be a foreign token a backend adopts). */
+export const isOwnToken = (token: string): boolean => token.startsWith(PREFIX);
+
 /** Decodes a client token; anything unrecognisable is 403 valid-sync-token. */
 export function decodeToken(token: string): SyncCursor {
   if (!token.startsWith(PREFIX)) throw invalidSyncToken();
