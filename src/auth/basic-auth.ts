@@ -78,7 +78,7 @@ export function basicAuth(options: BasicAuthOptions) {
       await verifyPassword(c.password, await dummyHash);
       return false;
     }
-    const ok = await verifyPassword(c.password, stored);
+    const ok = await verifyPassword(c.password, stored, c.user);
     if (ok && needsRehash(stored)) {
       // Upgrade hashes made with weaker parameters while the password is at hand.
       hashPassword(c.password)

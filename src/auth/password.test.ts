@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { generatePassword, hashPassword, needsRehash, verifyPassword } from './password.ts';
+import { generatePassword, ha1Hash, hashPassword, needsRehash, verifyPassword } from './password.ts';
 
 // Cheap parameters keep the suite fast; the format and checks are the same.
 const FAST = { N: 1024, r: 8, p: 1 };
@@ -70,5 +71,35 @@ describe('generatePassword', () => {
       seen.add(pw);
     }
     assert.equal(seen.size, 50);
+  });
+});
+
+describe('Digest A1 hashes (SabreDAV/Baïkal users.digesta1)', () => {
+  const md5 = (s: string) => createHash('md5').update(s, 'utf8').digest('hex');
+  const stored = ha1Hash('BaikalDAV', md5('alice:BaikalDAV:Sécret ✓'));
+
+  it('verify md5(user:realm:password) for the right user and password only', async () => {
+    assert.equal(await verifyPassword('Sécret ✓', stored, 'alice'), true);
+    assert.equal(
+      await verifyPassword('Sécret ✓', stored.toUpperCase().replace('HA1:BAIKALDAV', 'ha1:BaikalDAV'), 'alice'),
+      true,
+    );
+    assert.equal(await verifyPassword('Secret ✓', stored, 'alice'), false);
+    assert.equal(await verifyPassword('Sécret ✓', stored, 'bob'), false);
+    assert.equal(
+      await verifyPassword('Sécret ✓', ha1Hash('SabreDAV', md5('alice:BaikalDAV:Sécret ✓')), 'alice'),
+      false,
+    );
+    assert.equal(await verifyPassword('Sécret ✓', stored), false, 'no user, no A1');
+    assert.equal(await verifyPassword('', ha1Hash('BaikalDAV', md5('alice:BaikalDAV:')), 'alice'), false);
+  });
+
+  it('a realm may contain colons; malformed hex never verifies', async () => {
+    assert.equal(await verifyPassword('pw', ha1Hash('a:b', md5('u:a:b:pw')), 'u'), true);
+    assert.equal(await verifyPassword('pw', `ha1:r:${md5('u:r:pw').slice(1)}`, 'u'), false);
+  });
+
+  it('are never rehashed: the groupware must keep reading its own table', () => {
+    assert.equal(needsRehash(stored), false);
   });
 });

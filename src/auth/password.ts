@@ -1,7 +1,9 @@
 // Password hashing for the embedded user store: scrypt (RFC 7914) from node:crypto, stored as a
 // self-describing string `scrypt$N$r$p$salt$hash` (salt and hash in base64) so parameters can be
-// raised later without invalidating existing hashes.
-import { randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
+// raised later without invalidating existing hashes. Also understood: `ha1:<realm>:<hex>`, the HTTP Digest
+// A1 hash md5(user:realm:password) (RFC 7616 §3.4.2) that SabreDAV/Baïkal keep in users.digesta1, so
+// davgate can check their users' passwords in place (adapters/sql/sabredav/users.ts).
+import { createHash, randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
 
 /** Cost: N=2^15, r=8, p=1 — 32 MiB and about 0.1 s per check, within the server's memory budget. */
 export const SCRYPT_DEFAULTS = { N: 2 ** 15, r: 8, p: 1 } as const;
@@ -53,19 +55,37 @@ function parseHash(stored: string): ParsedHash | undefined {
   return { N, r, p, salt, key };
 }
 
+const HA1 = /^ha1:(.+):([0-9a-fA-F]{32})$/s;
+
+/** `ha1:<realm>:<hex>` for a Digest A1 hash stored elsewhere (the realm it was made for, its md5 hex). */
+export const ha1Hash = (realm: string, hex: string): string => `ha1:${realm}:${hex}`;
+
+/** md5(user:realm:password) compared in constant time; the password's bytes as typed (PHP does not normalise). */
+function verifyHa1(password: string, user: string, realm: string, hex: string): boolean {
+  const mine = createHash('md5').update(`${user}:${realm}:${password}`, 'utf8').digest();
+  return timingSafeEqual(mine, Buffer.from(hex, 'hex'));
+}
+
 /**
  * Checks a password against a stored hash in constant time with respect to the key comparison.
- * Malformed hashes and empty passwords never verify.
+ * Malformed hashes and empty passwords never verify. `user` is needed for `ha1:` hashes (the A1 covers
+ * the user name); without it they never verify.
  */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+export async function verifyPassword(password: string, stored: string, user?: string): Promise<boolean> {
+  const ha1 = HA1.exec(stored);
+  if (ha1) return password.length > 0 && user !== undefined && verifyHa1(password, user, ha1[1], ha1[2]);
   const parsed = parseHash(stored);
   if (!parsed || password.length === 0) return false;
   const key = await derive(password, parsed.salt, parsed, parsed.key.length);
   return timingSafeEqual(key, parsed.key);
 }
 
-/** True when a hash was made with weaker parameters than the current defaults (rehash on next login). */
+/**
+ * True when a hash was made with weaker parameters than the current defaults (rehash on next login).
+ * Never for `ha1:` hashes: they live in another program's table, which must keep reading them.
+ */
 export function needsRehash(stored: string, params: ScryptParams = SCRYPT_DEFAULTS): boolean {
+  if (HA1.test(stored)) return false;
   const parsed = parseHash(stored);
   return !parsed || parsed.N < params.N || parsed.r < params.r || parsed.p < params.p;
 }
