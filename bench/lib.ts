@@ -214,10 +214,26 @@ export async function stopServer(server: Server): Promise<number | null> {
   return code;
 }
 
-export function procStatus(pid: number): { vmHWM_MB: number; vmRSS_MB: number } {
+export interface ProcMemory {
+  vmHWM_MB: number;
+  vmRSS_MB: number;
+  /** VmRSS split: anonymous memory (V8 heap, malloc), file pages (code, mapped files), shared memory (SQLite -shm). */
+  rssAnon_MB: number;
+  rssFile_MB: number;
+  rssShmem_MB: number;
+}
+
+export function procStatus(pid: number): ProcMemory {
   const text = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? Number.NaN);
-  return { vmHWM_MB: round(kb('VmHWM') / 1024, 1), vmRSS_MB: round(kb('VmRSS') / 1024, 1) };
+  const mb = (key: string) => round(kb(key) / 1024, 1);
+  return {
+    vmHWM_MB: mb('VmHWM'),
+    vmRSS_MB: mb('VmRSS'),
+    rssAnon_MB: mb('RssAnon'),
+    rssFile_MB: mb('RssFile'),
+    rssShmem_MB: mb('RssShmem'),
+  };
 }
 
 /** CPU time (user + system) the process has used so far, in ms (/proc/<pid>/stat fields 14 and 15). */

@@ -5,13 +5,13 @@
 //
 //   node bench/run.ts [--cards 3500] [--puts 1000] [--sync-runs 9] [--resync-runs 200]
 //                     [--wrk-seconds 10] [--wrk-threads nproc-1] [--out bench/results/latest.json]
-//                     [--only sync,resync,ctag,get,put] [--cpu-prof DIR] [--keep] [--server-root DIR]
+//                     [--only sync,resync,ctag,get,put] [--cpu-prof DIR] [--keep] [--server-root DIR] [--server-log FILE]
 //                     [--entry start|src]
 //
 // --only picks workloads after the load (e.g. `--only get --cpu-prof /tmp/prof` to profile GET alone);
 // --cpu-prof runs the server under `node --cpu-prof` (inspect with `node bench/profile-top.ts FILE`).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +24,7 @@ import {
   keepAliveAgent,
   members,
   PROPFIND_CTAG,
+  type ProcMemory,
   procCpuMs,
   procStatus,
   putAll,
@@ -61,6 +62,7 @@ const { values: args } = parseArgs({
     'wrk-connections': { type: 'string', default: '16' },
     out: { type: 'string', default: join(ROOT, 'bench', 'results', 'latest.json') },
     'cpu-prof': { type: 'string' },
+    'server-log': { type: 'string' },
     only: { type: 'string', default: 'sync,resync,ctag,get,put' },
     keep: { type: 'boolean', default: false },
     // The checkout whose src/main.ts is benchmarked (default: this one), e.g. an export of a commit
@@ -129,11 +131,17 @@ async function main(): Promise<void> {
   if (loadAtStart[0] > 0.5) {
     log(`warning: load average ${loadAtStart[0]} before start; other processes will skew the numbers`);
   }
-  const rssByPhase: Record<string, { vmHWM_MB: number; vmRSS_MB: number }> = {};
+  const rssByPhase: Record<string, ProcMemory> = {};
   try {
     runUserAdd(SERVER_ROOT, dataDir, configFile);
     server = await startServer(SERVER_ROOT, dataDir, configFile, args['cpu-prof'], ENTRY);
     const srv = server;
+    if (args['server-log']) {
+      // The server's output after its ready line (e.g. NODE_OPTIONS=--trace-gc for the heap per phase).
+      const file = createWriteStream(args['server-log']);
+      srv.child.stdout?.pipe(file);
+      srv.child.stderr?.pipe(file);
+    }
     const target = srv.target;
     const book = `${srv.prefix}/addressbooks/${USER}/contacts/`;
     log(`server pid ${srv.pid} on http://${target.host}:${target.port}${srv.prefix}/, data in ${work}`);
@@ -403,8 +411,8 @@ async function main(): Promise<void> {
       console.log(`PUT ms per decile (median/p90): ${putDeciles.map((d) => `${d.medianMs}/${d.p90Ms}`).join('  ')}`);
     }
     console.log(
-      `RSS by phase (MB, VmRSS): ${Object.entries(rssByPhase)
-        .map(([k, v]) => `${k} ${v.vmRSS_MB}`)
+      `RSS by phase (MB, VmRSS = anon + file + shmem): ${Object.entries(rssByPhase)
+        .map(([k, v]) => `${k} ${v.vmRSS_MB} = ${v.rssAnon_MB} + ${v.rssFile_MB} + ${v.rssShmem_MB}`)
         .join(', ')}`,
     );
 
