@@ -12,6 +12,7 @@ import { openSqlConnection } from '../../adapters/sql/query/connect.ts';
 import { seedAsSabre } from '../../adapters/sql/sabredav/sabre-fixture.ts';
 import { createSabredavSchema } from '../../adapters/sql/sabredav/schema.ts';
 import { hasPostgres, startPostgres } from '../../test/support/postgres.ts';
+import { verifyPassword } from '../auth/password.ts';
 import { configSchema } from '../config/schema.ts';
 import { connectionOptions, openConfiguredStore, PROFILE_USERS_FILE } from './open-store.ts';
 
@@ -109,6 +110,37 @@ describe('storage.profile sabredav / columns', () => {
       await check.close();
       assert.ok(!tables.includes('schema_version'), 'no native tables in the groupware file');
       assert.ok(existsSync(join(dir, PROFILE_USERS_FILE)));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("users: sabredav — Baïkal's users table is the user store (read-only); no davgate-users.sqlite", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'davgate-sabre-'));
+    try {
+      const conn = await openSqlConnection({ dialect: 'sqlite', file: join(dir, 'baikal.sqlite') });
+      await createSabredavSchema(conn);
+      await seedAsSabre(conn, 'alice');
+      await conn.close();
+      const storage = { kind: 'sqlite', dataDir: dir, file: 'baikal.sqlite', profile: 'sabredav', users: 'sabredav' };
+      const store = await openConfiguredStore(configSchema.parse({ storage }));
+      try {
+        assert.deepEqual(
+          (await store.users.list()).map((u) => u.name),
+          ['alice'],
+        );
+        const hash = await store.users.passwordHash('alice');
+        assert.ok(hash && (await verifyPassword('alice-secret', hash, 'alice')));
+        await assert.rejects(store.users.create({ name: 'bob', displayName: 'Bob' }, 'scrypt$x'), /read-only/);
+      } finally {
+        await store.close();
+      }
+      assert.ok(!existsSync(join(dir, PROFILE_USERS_FILE)));
+      assert.throws(
+        () => configSchema.parse({ storage: { kind: 'sqlite', dataDir: dir, users: 'sabredav' } }),
+        /users: sabredav needs profile: sabredav/,
+      );
+      assert.equal(configSchema.parse({ storage: { kind: 'sqlite' } }).storage.users, 'davgate');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -48,9 +48,9 @@ async function profileBackend(s: Storage, conn: SqlConnection) {
     const mapping = parseColumnsMapping(readFileSync(resolve(s.mapping ?? ''), 'utf8'));
     return createColumnsBackend(conn, mapping, { id: 'sql' });
   }
-  // profile sabredav: SabreDAV/Baïkal tables as they are (its defaults: realm BaikalDAV, zone UTC).
+  // profile sabredav: SabreDAV/Baïkal tables as they are (zone UTC).
   const { createSabredavBackend } = await import('../../adapters/sql/sabredav/index.ts');
-  return createSabredavBackend(conn, { id: 'sql' });
+  return createSabredavBackend(conn, { id: 'sql', realm: s.digestRealm });
 }
 
 /** Opens the configured storage: backend, users, and close() for both. */
@@ -61,6 +61,11 @@ export async function openConfiguredStore(config: Config, env: NodeJS.ProcessEnv
   try {
     if (s.profile === 'native') return await nativeStore(conn);
     const backend = await profileBackend(s, conn);
+    if (s.users === 'sabredav') {
+      // Baïkal's own logins (users.digesta1), read-only: managed in Baïkal's admin.
+      const { createSabredavUserStore } = await import('../../adapters/sql/sabredav/users.ts');
+      return { backend, users: createSabredavUserStore(conn, { realm: s.digestRealm }), close: () => conn.close() };
+    }
     // Users of the gateway (not of the groupware) stay in a file of their own under dataDir.
     const users = await openSqlite(resolve(s.dataDir, PROFILE_USERS_FILE));
     return {

@@ -7,7 +7,15 @@ describe('config schema', () => {
   it('an empty document is the embedded default', () => {
     assert.deepEqual(configSchema.parse({}), {
       server: { host: '127.0.0.1', port: 8008, publicPrefix: '/dav', trustProxy: false },
-      storage: { kind: 'sqlite', dataDir: './data', file: 'davgate.sqlite', changeFeed: 'native', profile: 'native' },
+      storage: {
+        kind: 'sqlite',
+        dataDir: './data',
+        file: 'davgate.sqlite',
+        changeFeed: 'native',
+        profile: 'native',
+        users: 'davgate',
+        digestRealm: 'BaikalDAV',
+      },
       state: { kind: 'memory', logMaxEntries: 10_000, logMaxAgeSeconds: 30 * 24 * 3600 },
       limits: { maxResourceSize: 5 * 1024 * 1024, maxBodySize: 16 * 1024 * 1024, maxMultigetHrefs: 50_000 },
       auth: { realm: 'davgate', cacheSeconds: 300, backend: 'local' },

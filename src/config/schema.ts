@@ -35,11 +35,20 @@ const sqlProfile = {
   profile: z.enum(['native', 'sabredav', 'columns']).default('native'),
   /** The column mapping file (YAML) for `profile: columns`, relative to the configuration file's directory. */
   mapping: z.string().min(1).optional(),
+  /**
+   * Where the gateway's users live with profile sabredav or columns: `davgate`, dataDir/davgate-users.sqlite;
+   * `sabredav` (profile sabredav only), SabreDAV's own `users` table, read-only — Baïkal's logins.
+   */
+  users: z.enum(['davgate', 'sabredav']).default('davgate'),
+  /** Realm the `users.digesta1` hashes were made with (Baïkal: BaikalDAV; plain SabreDAV: SabreDAV). */
+  digestRealm: z.string().min(1).default('BaikalDAV'),
 };
 
-const mappingNeeded = (s: { profile: string; mapping?: string }, ctx: z.RefinementCtx) => {
+const mappingNeeded = (s: { profile: string; mapping?: string; users: string }, ctx: z.RefinementCtx) => {
   if (s.profile === 'columns' && !s.mapping)
     ctx.addIssue({ code: 'custom', path: ['mapping'], message: 'profile columns needs a mapping file' });
+  if (s.users === 'sabredav' && s.profile !== 'sabredav')
+    ctx.addIssue({ code: 'custom', path: ['users'], message: 'users: sabredav needs profile: sabredav' });
 };
 
 /** Connection pool of a network database: bounded, so an outage fails fast (503) instead of piling up. */
