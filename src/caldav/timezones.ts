@@ -9,6 +9,7 @@
 // Node's Intl (ICU's copy of tzdb) decides which names are valid and gives offsets for rule matching.
 import { tzlib_get_ical_block, tzlib_get_timezones } from 'timezones-ical-library';
 import { findIana, WINDOWS_TO_IANA_MAP } from 'windows-iana';
+import { zoneOffsetMs } from '../lib/zone-clock.ts';
 import { ICAL, type IcalComponent, zoneOffsetAtUtc } from './ical.ts';
 
 const ianaCache = new Map<string, boolean>();
@@ -100,28 +101,9 @@ export function vcalendarForZone(id: string): string | undefined {
 
 // --- Offsets from Intl ---------------------------------------------------------------------------
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
 /** UTC offset of an IANA zone at an instant, in minutes (east positive). */
 export function intlOffsetMinutes(zone: string, ms: number): number {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(zone, f);
-  }
-  const p: Record<string, number> = {};
-  for (const part of f.formatToParts(new Date(ms))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return Math.round((wall - Math.floor(ms / 1000) * 1000) / 60_000);
+  return Math.round(zoneOffsetMs(zone, ms) / 60_000);
 }
 
 function fmtOffset(min: number): string {

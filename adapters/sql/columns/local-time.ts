@@ -2,53 +2,18 @@
 // configured IANA zone, with RFC 5545 §3.3.5 semantics at DST transitions: a local time inside a gap
 // is read with the offset *before* the gap; a local time in a repeated hour means its first occurrence.
 // The zone rules come from the runtime's tzdb (Intl), so no table is maintained here.
+import { type WallClock, wallClockAt, wallClockMs, zoneOffsetMs } from '../../../src/lib/zone-clock.ts';
 
 /** Wall-clock fields of a naive datetime (month 1–12). */
-export interface Naive {
-  y: number;
-  mo: number;
-  d: number;
-  h: number;
-  mi: number;
-  s: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function fmt(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
+export type Naive = WallClock;
 
 /** Wall-clock time in `zone` at the instant `utcMs`. */
-export function utcToNaive(zone: string, utcMs: number): Naive {
-  const p: Record<string, number> = {};
-  for (const part of fmt(zone).formatToParts(new Date(utcMs))) {
-    if (part.type !== 'literal') p[part.type] = Number(part.value);
-  }
-  return { y: p.year, mo: p.month, d: p.day, h: p.hour, mi: p.minute, s: p.second };
-}
+export const utcToNaive: (zone: string, utcMs: number) => Naive = wallClockAt;
 
-const naiveMs = (n: Naive): number => Date.UTC(n.y, n.mo - 1, n.d, n.h, n.mi, n.s);
+const naiveMs = wallClockMs;
 
 /** UTC offset of `zone` at an instant, in ms. */
-export function offsetAt(zone: string, utcMs: number): number {
-  const whole = Math.floor(utcMs / 1000) * 1000;
-  return naiveMs(utcToNaive(zone, whole)) - whole;
-}
+export const offsetAt: (zone: string, utcMs: number) => number = zoneOffsetMs;
 
 export interface Resolved {
   utcMs: number;

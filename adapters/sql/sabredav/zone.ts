@@ -3,49 +3,13 @@
 // database, here Intl); an unknown TZID uses the object's VTIMEZONE; floating times and DATE values use the
 // server's default zone (PHP date_default_timezone_get, Baïkal's configured time zone).
 import ICAL from 'ical.js';
+import { isKnownZone, zoneOffsetMs } from '../../../src/lib/zone-clock.ts';
 
 type IcalTime = InstanceType<typeof ICAL.Time>;
 type IcalComponent = InstanceType<typeof ICAL.Component>;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** True when `tz` is an IANA zone name this runtime knows. */
-export function isKnownZone(tz: string): boolean {
-  try {
-    formatter(tz);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
-
 /** Offset of `tz` from UTC at the instant `ms`, in ms. */
-function offsetAt(ms: number, tz: string): number {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(tz).formatToParts(new Date(ms))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
-  return asUtc - Math.floor(ms / 1000) * 1000;
-}
+const offsetAt = (ms: number, tz: string): number => zoneOffsetMs(tz, ms);
 
 /** Epoch ms of a wall-clock time in an IANA zone; a time in a DST gap moves forward, as PHP does. */
 export function wallToEpochMs(wall: number, tz: string): number {
