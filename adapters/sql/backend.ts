@@ -20,8 +20,9 @@ import type {
 } from '../../src/backend/types.ts';
 import type { XmlElement } from '../../src/dav/xml/tree.ts';
 import { DELTA, deltaFrom, type PruneOptions, parseToken, pruneChanges } from './changes.ts';
-import { getInfo, listInfos, requireHandle, SqlCollectionAdmin, toHandle } from './collections.ts';
+import { getInfo, listInfos, requireHandle, SqlCollectionAdmin, toHandle, toInfo } from './collections.ts';
 import { deleteRow, OBJECT_COLUMNS, patchProps, putRow, selectByNames, toStored } from './objects.ts';
+import { updateKeepingUid } from './pg-update.ts';
 import type { SqlExec } from './query/exec.ts';
 import { busyByTime, rangeBounds, selectByTime } from './time-index.ts';
 
@@ -35,6 +36,13 @@ const INITIAL = `SELECT c.cid, c.kind, c.synctoken, c.min_token, o.name, o.etag 
   LEFT JOIN objects o ON o.collection = c.cid WHERE ${BY_REF} ORDER BY o.name`;
 const GET_ONE = `SELECT o.name, o.etag, o.body, o.content_type, o.last_modified, o.dead_props
   FROM collections c JOIN objects o ON o.collection = c.cid AND o.name = ? WHERE ${BY_REF}`;
+
+/** The collection, one object in it (LEFT JOIN: absent name → NULLs) and whether `<id>/<name>` is a collection. */
+const COLLECTION_OBJECT = `SELECT c.owner, c.home, c.id, c.kind, c.display_name, c.description, c.components, c.timezone,
+  c.color, c.sort_order, c.dead_props AS c_dead_props,
+  o.name, o.etag, o.body, o.content_type, o.last_modified, o.dead_props,
+  CASE WHEN o.name IS NULL THEN (SELECT 1 FROM collections k WHERE k.owner = c.owner AND k.home = c.home AND k.id = ?) END AS child
+  FROM collections c LEFT JOIN objects o ON o.collection = c.cid AND o.name = ? WHERE ${BY_REF}`;
 
 export interface SqlBackendOptions {
   /** Backend mount id (DESIGN.md: used in gateway sync tokens). Default 'sql'. */
@@ -83,7 +91,21 @@ export class SqlBackend implements Backend {
     return sql.read(async (q) => selectByNames(q, (await requireHandle(q, ref)).cid, names));
   }
 
+  /** Resolution of an object path in one statement (GET, PUT, DELETE, PROPFIND of an object). */
+  async getCollectionObject(ref: CollectionRef, name: string) {
+    const row = await this.#sql.get(COLLECTION_OBJECT, [`${ref.id}/${name}`, name, ref.owner, ref.home, ref.id]);
+    if (!row) return undefined;
+    const collection = toInfo({ ...row, dead_props: row.c_dead_props });
+    if (row.name == null) return { collection, childCollection: row.child != null };
+    return { collection, object: toStored(row), childCollection: false };
+  }
+
   async putObject(ref: CollectionRef, name: string, input: PutInput, pre: WritePreconditions): Promise<PutResult> {
+    if (this.#sql.dialect === 'postgres' && pre.ifMatch !== undefined && input.timeIndex === undefined) {
+      // The common update of a syncing client: one round trip (pg-update.ts).
+      const done = await updateKeepingUid(this.#sql, ref, name, input, pre.ifMatch);
+      if (done) return done;
+    }
     return this.#sql.write(async (q) => putRow(q, await requireHandle(q, ref), name, input, pre));
   }
 

@@ -75,6 +75,15 @@ export interface Backend {
   /** The named objects that exist, in any order; missing names are simply absent. */
   getObjects(ref: CollectionRef, names: string[]): Promise<StoredObject[]>;
   /**
+   * Optional: a collection and one object in it in one lookup (what resolving a GET/PUT/DELETE target
+   * needs). Undefined when the collection does not exist; `object` absent when the name does not;
+   * `childCollection` false when no collection has the id `<ref.id>/<name>` either (true: ask getCollection).
+   */
+  getCollectionObject?(
+    ref: CollectionRef,
+    name: string,
+  ): Promise<{ collection: CollectionInfo; object?: StoredObject; childCollection: boolean } | undefined>;
+  /**
    * Creates or replaces an object. Checks preconditions atomically with the write
    * (BackendError 'precondition-failed'); refuses a UID held by another object in the collection
    * (BackendError 'conflict' with conflictName).

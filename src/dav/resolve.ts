@@ -1,5 +1,6 @@
 // Resolves a parsed DAV path against users and backends into a Resource (or a missing target).
 // Access control: a user sees only their own principal and homes (sharing comes later).
+import type { Backend } from '../backend/port.ts';
 import type { CollectionInfo, CollectionRef } from '../backend/types.ts';
 import type { DavContext } from './context.ts';
 import { DavError } from './dav-error.ts';
@@ -53,17 +54,20 @@ export async function resolvePath(ctx: DavContext, path: DavPath): Promise<Resol
   // Objects are the common case (GET/PUT): look in the parent first. An object and a collection
   // never share a path (MKCOL on an object and PUT on a collection are refused), so the order is safe.
   const parentRef: CollectionRef = { owner: path.user, home: path.home, id: segs.slice(0, -1).join('/') };
-  const parent = await backend.getCollection(parentRef);
-  if (!parent) {
+  // One round trip when the backend can look up the collection and the object together.
+  const found = backend.getCollectionObject
+    ? await backend.getCollectionObject(parentRef, name)
+    : await lookupApart(backend, parentRef, name);
+  if (!found) {
     const e = new DavError(409, undefined, 'parent collection does not exist');
     (e as DavError & { parentMissing: boolean }).parentMissing = true;
     throw e;
   }
-  const [object] = await backend.getObjects(parentRef, [name]);
+  const { collection: parent, object } = found;
   if (object) {
     return { type: 'object', collection: parent, backend, ref: { name: object.name, etag: object.etag }, object };
   }
-  const asCollection = await backend.getCollection(full);
+  const asCollection = found.childCollection ? await backend.getCollection(full) : undefined;
   if (asCollection) return { type: 'collection', info: asCollection, backend };
   return {
     type: 'missing',
@@ -73,6 +77,14 @@ export async function resolvePath(ctx: DavContext, path: DavPath): Promise<Resol
     owner: path.user,
     id: full.id,
   };
+}
+
+/** The parent collection and the object by two lookups (backends without getCollectionObject). */
+async function lookupApart(backend: Backend, ref: CollectionRef, name: string) {
+  const collection = await backend.getCollection(ref);
+  if (!collection) return undefined;
+  const [object] = await backend.getObjects(ref, [name]);
+  return { collection, object, childCollection: object === undefined };
 }
 
 /** True when a DavError came from a missing parent (409 for writes, 404 for reads). */

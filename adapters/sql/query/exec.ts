@@ -129,6 +129,42 @@ const BEGIN: Record<SqlDialectName, { write: string; read: string }> = {
   mysql: { write: 'START TRANSACTION', read: 'START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY' },
 };
 
+/**
+ * Statements on the SQLite handle while this transaction holds Kysely's connection: node:sqlite runs each
+ * whole and synchronously, and every other user of the handle either waits for the connection or (outside
+ * a transaction) finds `isTransaction` set and queues behind it (SqlExec.#direct).
+ */
+class HeldSqlite implements Q {
+  readonly dialect = 'sqlite' as const;
+  readonly #db: DatabaseSync;
+  readonly #prepare: (text: string) => StatementSync;
+  constructor(db: DatabaseSync, prepare: (text: string) => StatementSync) {
+    this.#db = db;
+    this.#prepare = prepare;
+  }
+  async all(text: string, params?: Params): Promise<Row[]> {
+    try {
+      return this.#prepare(text).all(...(compile('sqlite', text, params).parameters as SQLInputValue[])) as Row[];
+    } catch (err) {
+      mapDriverError(err, 'sqlite');
+    }
+  }
+  async get(text: string, params?: Params): Promise<Row | undefined> {
+    return (await this.all(text, params))[0];
+  }
+  async run(text: string, params?: Params): Promise<number> {
+    // BEGIN/COMMIT/ROLLBACK too: a prepared statement per text, cached like the rest.
+    if (!this.#db.isOpen) throw new Error('database closed');
+    try {
+      return Number(
+        this.#prepare(text).run(...(compile('sqlite', text, params).parameters as SQLInputValue[])).changes,
+      );
+    } catch (err) {
+      mapDriverError(err, 'sqlite');
+    }
+  }
+}
+
 /** The pool plus transactions: what a store built on the native schema holds. */
 export class SqlExec extends Runner {
   readonly conn: SqlConnection;
@@ -149,6 +185,10 @@ export class SqlExec extends Runner {
   #direct(text: string): StatementSync | undefined {
     const db = this.#sqlite;
     if (!db?.isOpen || db.isTransaction) return undefined;
+    return this.#prepared(db, text);
+  }
+
+  #prepared(db: DatabaseSync, text: string): StatementSync {
     let st = this.#statements.get(text);
     if (!st) {
       st = db.prepare(compile('sqlite', text, undefined).sql);
@@ -191,7 +231,12 @@ export class SqlExec extends Runner {
     const dialect = this.dialect;
     try {
       return await this.conn.db.connection().execute(async (db) => {
-        const q = new Runner(dialect, db as Kysely<unknown>);
+        // SQLite: the held connection is the one handle, so the transaction's statements run on their
+        // cached prepared statements directly (no Kysely round per statement); others queue meanwhile.
+        const raw = this.#sqlite;
+        const q: Q = raw
+          ? new HeldSqlite(raw, (text) => this.#prepared(raw, text))
+          : new Runner(dialect, db as Kysely<unknown>);
         await q.run(begin);
         try {
           const result = await fn(q);
