@@ -18,6 +18,7 @@ import { tzlib_get_ical_block } from 'timezones-ical-library';
 import {
   expectStatus,
   keepAliveAgent,
+  procCpuMs,
   procStatus,
   ROOT,
   round,
@@ -356,6 +357,7 @@ async function main(): Promise<void> {
     // Upload.
     let next = 0;
     const putMs: number[] = [];
+    const cpu0 = procCpuMs(server.pid);
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: CONNECTIONS }, async () => {
@@ -378,7 +380,8 @@ async function main(): Promise<void> {
     );
     const uploadMs = performance.now() - t0;
     const putsPerSecond = gens.length / (uploadMs / 1000);
-    log(`upload: ${round(putsPerSecond)} PUT/s`);
+    const serverCpuUsPerPut = Math.round(((procCpuMs(server.pid) - cpu0) * 1000) / gens.length);
+    log(`upload: ${round(putsPerSecond)} PUT/s, ${serverCpuUsPerPut} µs server CPU per PUT`);
     const rssLoaded = procStatus(server.pid);
 
     // Correctness of every month once, then timed runs over the 36 months.
@@ -499,7 +502,7 @@ async function main(): Promise<void> {
     const result = {
       events: gens.length,
       recurring: gens.filter((g) => g.name.startsWith('series')).length,
-      upload: { ms: round(uploadMs), putsPerSecond: round(putsPerSecond), put: summarize(putMs) },
+      upload: { ms: round(uploadMs), putsPerSecond: round(putsPerSecond), serverCpuUsPerPut, put: summarize(putMs) },
       load: loadavg().map((x) => round(x)),
       etagQuery,
       monthQuery,

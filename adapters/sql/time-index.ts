@@ -15,34 +15,51 @@ const clamp = (x: number): number => (x === Number.NEGATIVE_INFINITY ? NEG : x =
 const unclamp = (x: number): number =>
   x <= NEG + 1 ? Number.NEGATIVE_INFINITY : x >= POS - 1 ? Number.POSITIVE_INFINITY : x;
 
-/** Replaces the spans of one object (its row holds the index flags). Call inside the write transaction. */
+/** Rows per span INSERT: 12 parameters each stays under every driver's limit (SQLite: 32,766). */
+const SPAN_ROWS = 500;
+const SPAN_COLUMNS = `INSERT INTO object_spans (collection, name, seq, lo, hi, "long", flags, rid, comp, busy, exact, "until") VALUES `;
+const SPAN_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+/** Statement texts by row count, so each count is translated and prepared once. */
+const spanInserts: string[] = [];
+const spanInsert = (rows: number): string => {
+  spanInserts[rows] ??= SPAN_COLUMNS + Array(rows).fill(SPAN_ROW).join(', ');
+  return spanInserts[rows];
+};
+
+/**
+ * Replaces the spans of one object (its row holds the index flags), one multi-row INSERT per 500 spans.
+ * Call inside the write transaction.
+ */
 export async function storeSpans(q: Q, cid: number, name: string, input: PutInput, replacing: boolean): Promise<void> {
   if (replacing) await q.run('DELETE FROM object_spans WHERE collection = ? AND name = ?', [cid, name]);
   const ti = input.timeIndex;
-  if (!ti) return;
-  const insert = `INSERT INTO object_spans (collection, name, seq, lo, hi, "long", flags, rid, comp, busy, exact, "until")
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  if (!ti || ti.spans.length === 0) return;
   const exact = ti.exact ? 1 : 0;
   const until = ti.completeUntil ?? null;
-  for (const [seq, s] of ti.spans.entries()) {
-    const lo = clamp(s.start) - (s.inclStart ? 1 : 0);
-    const hi = clamp(s.end) + (s.inclEnd ? 1 : 0);
-    const flags = (s.inclStart ? 1 : 0) | (s.inclEnd ? 2 : 0) | (s.busyOnly ? 4 : 0);
-    const long = hi - lo > LONG_SPAN_MS ? 1 : 0;
-    await q.run(insert, [
-      cid,
-      name,
-      seq,
-      lo,
-      hi,
-      long,
-      flags,
-      s.rid ?? null,
-      s.comp ?? null,
-      s.busy ?? null,
-      exact,
-      until,
-    ]);
+  for (let first = 0; first < ti.spans.length; first += SPAN_ROWS) {
+    const chunk = ti.spans.slice(first, first + SPAN_ROWS);
+    const params: unknown[] = [];
+    chunk.forEach((s, i) => {
+      const lo = clamp(s.start) - (s.inclStart ? 1 : 0);
+      const hi = clamp(s.end) + (s.inclEnd ? 1 : 0);
+      const flags = (s.inclStart ? 1 : 0) | (s.inclEnd ? 2 : 0) | (s.busyOnly ? 4 : 0);
+      const long = hi - lo > LONG_SPAN_MS ? 1 : 0;
+      params.push(
+        cid,
+        name,
+        first + i,
+        lo,
+        hi,
+        long,
+        flags,
+        s.rid ?? null,
+        s.comp ?? null,
+        s.busy ?? null,
+        exact,
+        until,
+      );
+    });
+    await q.run(spanInsert(chunk.length), params);
   }
 }
 

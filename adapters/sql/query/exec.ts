@@ -7,6 +7,7 @@ import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { type CompiledQuery, type Kysely, RawNode } from 'kysely';
 import type { SqlConnection, SqlDialectName } from './connect.ts';
 import { mapDriverError } from './errors.ts';
+import { GroupCommit } from './group-commit.ts';
 
 export type Params = readonly unknown[] | Readonly<Record<string, unknown>>;
 export type Row = Record<string, unknown>;
@@ -170,11 +171,13 @@ export class SqlExec extends Runner {
   readonly conn: SqlConnection;
   readonly #sqlite: DatabaseSync | undefined;
   readonly #statements = new Map<string, StatementSync>();
+  readonly #group: GroupCommit | undefined;
 
   constructor(conn: SqlConnection) {
     super(conn.dialect, conn.db);
     this.conn = conn;
     this.#sqlite = conn.sqlite;
+    if (conn.sqlite) this.#group = new GroupCommit((fn) => this.#transaction(BEGIN.sqlite.write, fn));
   }
 
   /**
@@ -217,8 +220,12 @@ export class SqlExec extends Runner {
     }
   }
 
-  /** One write transaction: every statement of `fn` commits together or not at all. */
+  /**
+   * One write transaction: every statement of `fn` commits together or not at all. SQLite: the writes of
+   * one event-loop turn share a commit, each in its own savepoint (group-commit.ts).
+   */
   write<T>(fn: (q: Q) => Promise<T>): Promise<T> {
+    if (this.#group) return this.#group.submit(fn);
     return this.#transaction(BEGIN[this.dialect].write, fn);
   }
 
