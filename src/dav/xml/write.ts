@@ -6,23 +6,21 @@ import type { XmlElement, XmlNode } from './tree.ts';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;', '"': '&quot;' };
 const TEXT_SPECIAL = /[&<>\r]/;
+const TEXT_SPECIALS = /[&<>\r]/g;
+const MARKUP = /[&<>]/;
 const ATTR_SPECIAL = /[&<>\r"]/;
 const ATTR_SPECIALS = /[&<>\r"]/g;
 const escapeChar = (c: string): string => ESCAPES[c];
 
 /**
  * Escapes character data; CR is written as a reference so CRLF line ends of iCalendar/vCard survive
- * parsing. One native replaceAll per character present (a calendar body usually has only CRs) is
- * faster than a replace with a callback.
+ * parsing. Calendar and vCard bodies usually contain CRs and no markup: one native replaceAll then,
+ * which is faster than a replace with a callback.
  */
 export function escapeText(s: string): string {
   if (!TEXT_SPECIAL.test(s)) return s;
-  let out = s;
-  if (out.includes('&')) out = out.replaceAll('&', '&amp;');
-  if (out.includes('<')) out = out.replaceAll('<', '&lt;');
-  if (out.includes('>')) out = out.replaceAll('>', '&gt;');
-  if (out.includes('\r')) out = out.replaceAll('\r', '&#13;');
-  return out;
+  if (!MARKUP.test(s)) return s.replaceAll('\r', '&#13;');
+  return s.replace(TEXT_SPECIALS, escapeChar);
 }
 
 function escapeAttr(s: string): string {
