@@ -62,7 +62,7 @@ export async function startMariadb(): Promise<RunningMariadb> {
     '--max-connections=200',
     '--character-set-server=utf8mb4',
     '--collation-server=utf8mb4_bin',
-    '--log-error=' + join(dir, 'error.log'),
+    `--log-error=${join(dir, 'error.log')}`,
     ...(owner ? ['--user=mysql'] : []),
   ];
   let proc = spawnDb(SERVER, args, dir, owner);
