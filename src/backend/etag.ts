@@ -1,7 +1,7 @@
 // Content-derived entity tags (RFC 9110 §8.8.3, DESIGN.md §Sync and ETags): for backends that have no
 // native version marker, the ETag is a hash of the stored bytes, so it is stable for unchanged content
 // and valid on every replica without shared state.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** Length of the tag: 27 base64url characters = 162 bits of SHA-256, ample against collisions. */
 const ETAG_LENGTH = 27;
@@ -11,5 +11,6 @@ const ETAG_LENGTH = 27;
  * layer adds the quotes. Identical bytes always give the same tag; any change of a byte changes it.
  */
 export function contentEtag(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('base64url').slice(0, ETAG_LENGTH);
+  // One-shot hash: no Hash object per call (every PUT and content-hashed listing computes it).
+  return hash('sha256', bytes, 'base64url').slice(0, ETAG_LENGTH);
 }

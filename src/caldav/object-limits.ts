@@ -37,12 +37,45 @@ function checkDates(comp: IcalComponent): void {
   for (const c of comp.getAllSubcomponents()) checkDates(c);
 }
 
+const DAY_MS = 86_400_000;
+/** Periods of the sub-daily frequencies; every other frequency yields at most one start time slot per day. */
+const UNIT_MS: Record<string, number> = { SECONDLY: 1000, MINUTELY: 60_000, HOURLY: 3_600_000 };
+
+/**
+ * An upper bound of the instances of an UNTIL-bounded rule without expanding it: instances start at
+ * distinct times between DTSTART and UNTIL, at most one per time slot of the rule's finest granularity
+ * (a day, or the sub-daily FREQ), times the BYHOUR/BYMINUTE/BYSECOND values that pick several slots in
+ * it. Two days of slack cover floating times and DST days of 25 hours. Undefined without UNTIL.
+ */
+function untilBound(
+  rule: InstanceType<typeof ICAL.Recur>,
+  dtstart: InstanceType<typeof ICAL.Time>,
+): number | undefined {
+  if (!(rule.until instanceof ICAL.Time)) return undefined;
+  const span = Math.max(0, toEpochMs(rule.until) - toEpochMs(dtstart)) + 2 * DAY_MS;
+  if (!Number.isFinite(span)) return undefined;
+  const unit = UNIT_MS[rule.freq] ?? DAY_MS;
+  const parts = (rule.parts ?? {}) as Record<string, unknown[] | undefined>;
+  const many = (k: string) => Math.max(1, parts[k]?.length ?? 0);
+  let perUnit = many('BYSECOND');
+  if (unit >= 3_600_000) perUnit *= many('BYMINUTE');
+  if (unit >= DAY_MS) perUnit *= many('BYHOUR');
+  return (Math.floor(span / unit) + 1) * perUnit;
+}
+
 function countInstances(master: IcalComponent): number {
   const rules = master.getAllProperties('rrule').map((p) => p.getFirstValue());
   if (rules.some((r) => r instanceof ICAL.Recur && r.count === null && r.until === null)) return 0;
   const dtstart = master.getFirstPropertyValue('dtstart');
   if (!(dtstart instanceof ICAL.Time)) return 0;
-  // COUNT bounds the set without expanding it: RDATEs add at most their number, EXDATEs remove at most theirs.
+  // COUNT or UNTIL bounds the set without expanding it: RDATEs add at most their number, EXDATEs remove at
+  // most theirs. A bound within the limit settles it (PUT-time cost: no walk over a long daily rule).
+  const rdates = () => master.getAllProperties('rdate').reduce((n, p) => n + p.getValues().length, 0);
+  const bounds = rules.map((r) => (r instanceof ICAL.Recur ? (r.count ?? untilBound(r, dtstart)) : undefined));
+  if (bounds.every((b) => b !== undefined)) {
+    const upper = bounds.reduce((n: number, b) => n + (b ?? 0), 0) + rdates() + 1;
+    if (upper <= MAX_INSTANCES) return upper;
+  }
   const counts = rules.map((r) => (r instanceof ICAL.Recur ? r.count : null));
   if (counts.length && counts.every((c) => c !== null)) {
     const values = (name: string) => master.getAllProperties(name).reduce((n, p) => n + p.getValues().length, 0);

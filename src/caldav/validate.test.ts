@@ -137,6 +137,27 @@ describe('calendar object validation (RFC 4791 §5.3.2.1)', () => {
     assert.ok(validateCalendarObject(ics(...event('a', ['RRULE:FREQ=DAILY;COUNT=365'])), CAL));
   });
 
+  it('max-instances (§5.2.8): UNTIL-bounded rules are bounded without expanding, and still refused when too many', () => {
+    rejectsWith(
+      () => validateCalendarObject(ics(...event('a', ['RRULE:FREQ=MINUTELY;UNTIL=20270101T000000Z'])), CAL),
+      'max-instances',
+    );
+    rejectsWith(
+      () =>
+        validateCalendarObject(
+          ics(
+            ...event('a', [
+              'RRULE:FREQ=DAILY;BYHOUR=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20;BYMINUTE=0,30;UNTIL=20280101T000000Z',
+            ]),
+          ),
+          CAL,
+        ),
+      'max-instances',
+    );
+    assert.ok(validateCalendarObject(ics(...event('a', ['RRULE:FREQ=DAILY;UNTIL=20281231T000000Z'])), CAL));
+    assert.ok(validateCalendarObject(ics(...event('a', ['RRULE:FREQ=HOURLY;UNTIL=20250101T000000Z'])), CAL));
+  });
+
   it('max-attendees-per-instance (§5.2.9)', () => {
     const many = Array.from({ length: 1001 }, (_, i) => `ATTENDEE:mailto:u${i}@example.org`);
     rejectsWith(() => validateCalendarObject(ics(...event('a', many)), CAL), 'max-attendees-per-instance');

@@ -23,7 +23,13 @@ export interface StoreTarget {
   current?: Uint8Array;
 }
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+const UTF8 = new TextDecoder('utf-8');
+const ENCODER = new TextEncoder();
+const hasBom = (b: Uint8Array) => b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
   return (
     a.byteLength === b.byteLength &&
     Buffer.compare(
@@ -57,14 +63,16 @@ export async function storeObject(
     ctx.hooks.contentTypeChecks?.[collection.kind]?.(contentType);
     let text: string;
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+      text = STRICT_UTF8.decode(body);
     } catch {
       text = '';
     }
-    const before = existing ? new TextDecoder('utf-8').decode(existing.body) : undefined;
+    const sent = text;
+    const before = existing ? UTF8.decode(existing.body) : undefined;
     for (const q of ctx.quirks) if (q.payloadIn) text = q.payloadIn(type, text, before);
     const v = validator(ctx, text, collection, existing);
-    stored = new TextEncoder().encode(v.text);
+    // Unchanged text is the sent bytes (the decoder drops a BOM, so those are re-encoded).
+    stored = v.text === sent && sent !== '' && !hasBom(body) ? body : ENCODER.encode(v.text);
     uid = v.uid;
     componentType = v.componentType;
     timeIndex = v.timeIndex;
@@ -97,9 +105,8 @@ function ignorable(ctx: DavContext, r: ObjectResource, body: Uint8Array): boolea
   const ro = r.collection.readonly || r.backend.readonly;
   const judges = ctx.quirks.filter((q) => q.ignorableWrite);
   if (!ro || !r.object || judges.length === 0) return false;
-  const dec = new TextDecoder('utf-8');
-  const stored = dec.decode(r.object.body);
-  const incoming = dec.decode(body);
+  const stored = UTF8.decode(r.object.body);
+  const incoming = UTF8.decode(body);
   return judges.some((q) => q.ignorableWrite?.(stored, incoming));
 }
 
