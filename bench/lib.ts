@@ -324,4 +324,36 @@ export function runWrk(url: string, threads: number, connections: number, second
 }
 
 // ---------------------------------------------------------------------------------------------
-// Main
+// Result helpers (drift fit, rounding, the printed table)
+
+/** (fitted last − fitted first) / median for a least-squares line through `ys` (equally spaced). */
+export function relativeDrift(ys: number[]): number {
+  const n = ys.length;
+  if (n < 2) return Number.NaN;
+  const mx = (n - 1) / 2;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  ys.forEach((y, x) => {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  });
+  const sorted = [...ys].sort((a, b) => a - b);
+  return ((num / den) * (n - 1)) / quantile(sorted, 0.5);
+}
+
+export function mapRound(s: Summary): Summary {
+  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, round(v, 3)])) as unknown as Summary;
+}
+
+export function yes(ok: boolean): string {
+  return ok ? 'yes' : 'NO';
+}
+
+export function printTable(rows: string[][]): void {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ');
+  console.log(line(rows[0]));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows.slice(1)) console.log(line(r));
+}

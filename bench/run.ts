@@ -10,8 +10,7 @@
 //
 // --only picks workloads after the load (e.g. `--only get --cpu-prof /tmp/prof` to profile GET alone);
 // --cpu-prof runs the server under `node --cpu-prof` (inspect with `node bench/profile-top.ts FILE`).
-import { execFileSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,21 +19,23 @@ import {
   deciles,
   type Entry,
   expectStatus,
+  gitCommit,
   initialSync,
   keepAliveAgent,
+  mapRound,
   members,
   PROPFIND_CTAG,
   type ProcMemory,
+  printTable,
   procCpuMs,
   procStatus,
   putAll,
-  quantile,
   ROOT,
+  relativeDrift,
   round,
   runUserAdd,
   runWrk,
   type Server,
-  type Summary,
   type SyncResult,
   send,
   startServer,
@@ -46,6 +47,7 @@ import {
   USER,
   type WrkResult,
   wrkVersion,
+  yes,
 } from './lib.ts';
 import { generateVcards } from './vcards.ts';
 
@@ -97,28 +99,7 @@ for (const p of PHASES) {
   if (!['sync', 'resync', 'ctag', 'get', 'put'].includes(p)) throw new Error(`--only: unknown workload ${p}`);
 }
 
-/** The commit of the server checkout: `git rev-parse`, or a COMMIT file written next to an exported tree. */
-function gitCommit(root: string): string | undefined {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src', 'adapters'], {
-      cwd: root,
-      encoding: 'utf8',
-      stdio: 'pipe',
-    });
-    return `${head.trim()}${dirty.trim() ? ' (src/adapters modified in the working tree)' : ''}`;
-  } catch {
-    try {
-      return readFileSync(join(root, 'COMMIT'), 'utf8').trim();
-    } catch {
-      return undefined;
-    }
-  }
-}
-
-function log(msg: string): void {
-  process.stderr.write(`bench: ${msg}\n`);
-}
+const log = (msg: string): void => void process.stderr.write(`bench: ${msg}\n`);
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'davgate-bench-'));
@@ -427,38 +408,6 @@ async function main(): Promise<void> {
     if (args.keep) log(`kept ${work}`);
     else rmSync(work, { recursive: true, force: true });
   }
-}
-
-/** (fitted last − fitted first) / median for a least-squares line through `ys` (equally spaced). */
-function relativeDrift(ys: number[]): number {
-  const n = ys.length;
-  if (n < 2) return Number.NaN;
-  const mx = (n - 1) / 2;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let num = 0;
-  let den = 0;
-  ys.forEach((y, x) => {
-    num += (x - mx) * (y - my);
-    den += (x - mx) ** 2;
-  });
-  const sorted = [...ys].sort((a, b) => a - b);
-  return ((num / den) * (n - 1)) / quantile(sorted, 0.5);
-}
-
-function mapRound(s: Summary): Summary {
-  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, round(v, 3)])) as unknown as Summary;
-}
-
-function yes(ok: boolean): string {
-  return ok ? 'yes' : 'NO';
-}
-
-function printTable(rows: string[][]): void {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ');
-  console.log(line(rows[0]));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows.slice(1)) console.log(line(r));
 }
 
 await main();

@@ -151,3 +151,22 @@ export function clockTicks(): number {
     return 100;
   }
 }
+
+/** The commit of the server checkout: `git rev-parse`, or a COMMIT file written next to an exported tree. */
+export function gitCommit(root: string): string | undefined {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src', 'adapters'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
+    return `${head.trim()}${dirty.trim() ? ' (src/adapters modified in the working tree)' : ''}`;
+  } catch {
+    try {
+      return readFileSync(join(root, 'COMMIT'), 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  }
+}
