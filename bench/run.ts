@@ -10,28 +10,23 @@
 //
 // --only picks workloads after the load (e.g. `--only get --cpu-prof /tmp/prof` to profile GET alone);
 // --cpu-prof runs the server under `node --cpu-prof` (inspect with `node bench/profile-top.ts FILE`).
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   clockTicks,
-  deciles,
   type Entry,
   expectStatus,
-  gitCommit,
   initialSync,
   keepAliveAgent,
-  mapRound,
   members,
   PROPFIND_CTAG,
   type ProcMemory,
-  printTable,
   procCpuMs,
   procStatus,
   putAll,
   ROOT,
-  relativeDrift,
   round,
   runUserAdd,
   runWrk,
@@ -40,15 +35,14 @@ import {
   send,
   startServer,
   stopServer,
-  summarize,
   syncCollectionBody,
   tagText,
   timedLoop,
   USER,
   type WrkResult,
   wrkVersion,
-  yes,
 } from './lib.ts';
+import { reportResults } from './run-report.ts';
 import { generateVcards } from './vcards.ts';
 
 const { values: args } = parseArgs({
@@ -224,182 +218,42 @@ async function main(): Promise<void> {
 
     // 7. Peak RSS of the server process.
     rssByPhase.end = procStatus(srv.pid);
-    const rss = rssByPhase.end;
 
     const exitCode = await stopServer(srv);
     server = undefined;
 
-    const syncMs = syncs.map((s) => s.ms);
-    const syncSummary = syncs.length > 0 ? summarize(syncMs) : undefined;
-    const resync = resyncMs.length > 0 ? summarize(resyncMs) : undefined;
-    const ctagSummary = ctagMs.length > 0 ? summarize(ctagMs) : undefined;
-    const putRate = put ? PUTS / (put.wallMs / 1000) : Number.NaN;
-    const putDeciles = put ? deciles(put.puts) : [];
-    const loadDeciles = deciles(load.puts);
-    const flatness = put ? putDeciles[putDeciles.length - 1].medianMs / putDeciles[0].medianMs : Number.NaN;
-    // Drift of the least-squares line through the decile medians, first to last decile, relative to their median.
-    const drift = put ? relativeDrift(putDeciles.map((d) => d.medianMs)) : Number.NaN;
-    const loadDrift = relativeDrift(loadDeciles.map((d) => d.medianMs));
-
-    const results = {
-      date: new Date().toISOString(),
-      serverRoot: SERVER_ROOT,
-      commit: gitCommit(SERVER_ROOT),
-      command: `node bench/run.ts ${process.argv.slice(2).join(' ')}`.trim(),
-      machine: {
-        nproc: cpus().length,
-        cpu: cpus()[0]?.model,
-        node: process.version,
-        wrk: wrkV,
-        platform: `${process.platform} ${process.arch}`,
-        loadavgAtStart: loadAtStart,
-        loadavgAtEnd: loadavg().map((x) => round(x)),
+    reportResults(
+      {
+        cardCount: CARDS,
+        putCount: PUTS,
+        putConnections: PUT_CONNECTIONS,
+        syncRuns: SYNC_RUNS,
+        resyncRuns: RESYNC_RUNS,
+        wrkSeconds: WRK_SECONDS,
+        wrkThreads: WRK_THREADS,
+        wrkConnections: WRK_CONNECTIONS,
+        serverRoot: SERVER_ROOT,
+        entry: ENTRY,
+        out: args.out,
       },
-      server: {
+      {
+        loadAtStart,
+        wrkV,
         exitCode,
-        entry: ENTRY === 'start' ? 'scripts/start.sh serve' : 'node src/main.ts serve',
-        nodeOptions: process.env.NODE_OPTIONS ?? '',
-        storage: 'sqlite',
-        state: 'memory',
-        logging: 'warn',
-        cpuMsByPhase: cpuMs,
-        cpuPerOperation: {
-          loadPutUs: round((1000 * cpuMs.load) / CARDS, 0),
-          syncMsPerRun: syncs.length > 0 ? round(cpuMs.sync / syncs.length, 1) : null,
-          ctagUs: ctagMs.length > 0 ? round((1000 * cpuMs.ctag) / ctagMs.length, 0) : null,
-          resyncUs: resyncMs.length > 0 ? round((1000 * cpuMs.resync) / resyncMs.length, 0) : null,
-          getUs: wrk ? round((1000 * cpuMs.get) / wrk.requests, 0) : null,
-          putUs: put ? round((1000 * cpuMs.put) / PUTS, 0) : null,
-        },
-      },
-      dataset: {
-        cards: CARDS,
+        cpuMs,
+        book,
+        cards,
         bytes,
-        withPhoto: cards.filter((c) => c.hasPhoto).length,
-        getObjectBytes: Buffer.byteLength(one.text),
+        one,
+        load,
+        syncs,
+        ctagMs,
+        resyncMs,
+        wrk,
+        put,
+        rssByPhase,
       },
-      load: {
-        wallMs: round(load.wallMs),
-        perSecond: round(CARDS / (load.wallMs / 1000), 1),
-        deciles: loadDeciles,
-        fittedDriftOfDecileMedians: round(loadDrift, 3),
-      },
-      initialSync: syncSummary
-        ? {
-            runs: syncMs.map((x) => round(x)),
-            first_s: round(syncMs[0] / 1000, 3),
-            median_s: round(syncSummary.median / 1000, 3),
-            min_s: round(syncSummary.min / 1000, 3),
-            propfindMedianMs: round(summarize(syncs.map((s) => s.propfindMs)).median),
-            multigetMedianMs: round(summarize(syncs.map((s) => s.multigetMs)).median),
-            requests: syncs[0].requests,
-            responseBytes: syncs[0].bytes,
-          }
-        : null,
-      noChangeResync: resync ? { ...mapRound(resync), unit: 'ms' } : null,
-      ctag: ctagSummary ? { ...mapRound(ctagSummary), unit: 'ms' } : null,
-      get: wrk
-        ? {
-            url: `${book}${one.name}`,
-            threads: WRK_THREADS,
-            connections: WRK_CONNECTIONS,
-            seconds: WRK_SECONDS,
-            requestsPerSec: wrk.requestsPerSec,
-            requests: wrk.requests,
-            non2xx: wrk.non2xx,
-            socketErrors: wrk.socketErrors,
-            latency: wrk.latency,
-          }
-        : null,
-      put: put
-        ? {
-            count: PUTS,
-            connections: PUT_CONNECTIONS,
-            wallMs: round(put.wallMs),
-            perSecond: round(putRate, 1),
-            latencyMs: mapRound(summarize(put.puts.map((p) => p.ms))),
-            deciles: putDeciles,
-            lastOverFirstDecileMedian: round(flatness),
-            fittedDriftOfDecileMedians: round(drift, 3),
-          }
-        : null,
-      rss: { peakMB: rss.vmHWM_MB, byPhase: rssByPhase },
-    };
-
-    const skipped = ['skipped', '', '-'] as const;
-    const rows: string[][] = [
-      ['workload', 'measured', 'target', 'met', 'SabreDAV/SQLite (Radicale)'],
-      [
-        `initial sync, ${CARDS} cards (median of ${SYNC_RUNS})`,
-        ...(syncSummary
-          ? [`${(syncSummary.median / 1000).toFixed(3)} s`, '< 0.3 s', yes(syncSummary.median < 300)]
-          : skipped),
-        '0.47 s (4.1 s)',
-      ],
-      [
-        `no-change sync-collection (median of ${RESYNC_RUNS})`,
-        ...(resync ? [`${resync.median.toFixed(2)} ms`, '< 5 ms', yes(resync.median < 5)] : skipped),
-        '',
-      ],
-      [
-        `ctag PROPFIND Depth 0 (median of ${RESYNC_RUNS})`,
-        ...(ctagSummary ? [`${ctagSummary.median.toFixed(2)} ms`, '', ''] : skipped),
-        '4 ms',
-      ],
-      [
-        `GET one object, ${WRK_CONNECTIONS} conns (wrk)`,
-        ...(wrk
-          ? [
-              `${Math.round(wrk.requestsPerSec)} req/s`,
-              '≥ 5,000 req/s',
-              yes(wrk.requestsPerSec >= 5000 && wrk.non2xx === 0),
-            ]
-          : skipped),
-        '~2,800 req/s',
-      ],
-      [
-        `${PUTS} PUTs of new vCards, ${PUT_CONNECTIONS} conns`,
-        ...(put ? [`${Math.round(putRate)} PUT/s`, '≥ 1,000/s', yes(putRate >= 1000)] : skipped),
-        '',
-      ],
-      [
-        'PUT latency drift, first→last decile (fit)',
-        ...(put
-          ? [`${drift >= 0 ? '+' : ''}${Math.round(drift * 100)} %`, 'flat (≤ +25 %)', yes(drift <= 0.25)]
-          : skipped),
-        '',
-      ],
-      ['server peak RSS (VmHWM)', `${rss.vmHWM_MB} MB`, '< 150 MB', yes(rss.vmHWM_MB < 150), ''],
-    ];
-    printTable(rows);
-    console.log(
-      `\nload: ${CARDS} PUTs in ${(load.wallMs / 1000).toFixed(2)} s (${results.load.perSecond}/s), latency drift ${Math.round(loadDrift * 100)} % as the book grows from 0`,
     );
-    if (results.initialSync) {
-      const s = results.initialSync;
-      console.log(
-        `initial sync runs (s): ${syncMs.map((x) => (x / 1000).toFixed(3)).join(' ')}; PROPFIND ${s.propfindMedianMs} ms + ${s.requests - 1} multigets ${s.multigetMedianMs} ms (medians)`,
-      );
-    }
-    if (resync) console.log(`no-change sync p90 ${resync.p90.toFixed(2)} ms`);
-    if (ctagSummary) console.log(`ctag p90 ${ctagSummary.p90.toFixed(2)} ms`);
-    if (wrk) console.log(`GET latency ${JSON.stringify(wrk.latency)}, non-2xx ${wrk.non2xx}`);
-    const per = results.server.cpuPerOperation;
-    console.log(
-      `server CPU per operation: load PUT ${per.loadPutUs} µs, sync ${per.syncMsPerRun} ms/run, ctag ${per.ctagUs} µs, re-sync ${per.resyncUs} µs, GET ${per.getUs} µs, PUT ${per.putUs} µs`,
-    );
-    if (put) {
-      console.log(`PUT ms per decile (median/p90): ${putDeciles.map((d) => `${d.medianMs}/${d.p90Ms}`).join('  ')}`);
-    }
-    console.log(
-      `RSS by phase (MB, VmRSS = anon + file + shmem): ${Object.entries(rssByPhase)
-        .map(([k, v]) => `${k} ${v.vmRSS_MB} = ${v.rssAnon_MB} + ${v.rssFile_MB} + ${v.rssShmem_MB}`)
-        .join(', ')}`,
-    );
-
-    mkdirSync(dirname(args.out), { recursive: true });
-    writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`\nresults written to ${args.out}`);
   } catch (err) {
     if (server) process.stderr.write(`server stderr (tail):\n${server.stderr.join('').slice(-4000)}\n`);
     throw err;
