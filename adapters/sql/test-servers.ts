@@ -36,6 +36,22 @@ const pgText = (text: string) => {
   return text.replace(/\?/g, () => `$${++i}`);
 };
 
+/** One statement on its own short-lived session (open, run, close). */
+function execVia(
+  session: (
+    database: string,
+  ) => Promise<{ exec(text: string, params?: unknown[]): Promise<unknown>; end(): Promise<unknown> }>,
+): TestServer['exec'] {
+  return async (database, text, params = []) => {
+    const c = await session(database);
+    try {
+      return (await c.exec(text, params)) as Record<string, unknown>[];
+    } finally {
+      await c.end();
+    }
+  };
+}
+
 export const POSTGRES: ServerKind = {
   name: 'postgres',
   skip: async () => ((await hasPostgres()) ? false : 'postgresql not installed (scripts/test.sh installs it)'),
@@ -53,14 +69,7 @@ export const POSTGRES: ServerKind = {
       name: 'postgres',
       createDatabase: () => s.createDatabase(),
       session,
-      async exec(database, text, params = []) {
-        const c = await session(database);
-        try {
-          return (await c.exec(text, params)) as Record<string, unknown>[];
-        } finally {
-          await c.end();
-        }
-      },
+      exec: execVia(session),
       async durable(database) {
         await server.exec(database, `ALTER DATABASE "${database}" SET synchronous_commit = on`);
       },
@@ -89,14 +98,7 @@ export const MARIADB: ServerKind = {
       name: 'mariadb',
       createDatabase: () => s.createDatabase(),
       session,
-      async exec(database, text, params = []) {
-        const c = await session(database);
-        try {
-          return (await c.exec(text, params)) as Record<string, unknown>[];
-        } finally {
-          await c.end();
-        }
-      },
+      exec: execVia(session),
       async durable(database) {
         await server.exec(database, 'SET GLOBAL innodb_flush_log_at_trx_commit = 1');
       },
