@@ -27,6 +27,7 @@ import {
   syncCollectionBody,
   USER,
 } from './lib.ts';
+import { postgresCpuMs } from './pg-cpu.ts';
 import { generateVcards } from './vcards.ts';
 
 const { values: args } = parseArgs({
@@ -131,6 +132,8 @@ async function run(server: Awaited<ReturnType<typeof startServer>>): Promise<voi
   };
   log(`${PUTS} conditional PUTs from ${CONNS} connections on ${OBJECTS} objects`);
   const cpu0 = procCpuMs(server.pid);
+  const pgCpu0 = postgresCpuMs(pg.dir);
+  const clientCpu0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: CONNS }, async (_, w) => {
@@ -163,6 +166,8 @@ async function run(server: Awaited<ReturnType<typeof startServer>>): Promise<voi
   );
   const seconds = (performance.now() - t0) / 1000;
   const serverCpuMs = procCpuMs(server.pid) - cpu0;
+  const pgCpuMs = postgresCpuMs(pg.dir) - pgCpu0;
+  const clientCpu = process.cpuUsage(clientCpu0);
   const finalIds = new Set<string>();
   for (let i = 0; i < OBJECTS; i++) {
     const g = await send(target, setupAgent, 'GET', `${book}contend-${i}.vcf`);
@@ -186,6 +191,9 @@ async function run(server: Awaited<ReturnType<typeof startServer>>): Promise<voi
       seconds: round(seconds, 2),
       /** Server (node) CPU per request of the phase (PUTs and the GETs after 412s). */
       serverCpuUsPerRequest: round((serverCpuMs * 1000) / (attempts + status412), 0),
+      /** The same for PostgreSQL (all its processes) and for this client, which share the machine's cores. */
+      postgresCpuUsPerRequest: round((pgCpuMs * 1000) / (attempts + status412), 0),
+      clientCpuUsPerRequest: round((clientCpu.user + clientCpu.system) / (attempts + status412), 0),
       lostUpdates: lost,
     },
   };

@@ -18,6 +18,7 @@ import { hashPassword } from '../src/auth/password.ts';
 import { createLogger } from '../src/http/logger.ts';
 import { MemoryStateStore } from '../src/state/memory.ts';
 import { startPostgres } from '../test/support/postgres.ts';
+import { postgresCpuMs } from './pg-cpu.ts';
 import { generateVcards } from './vcards.ts';
 
 process.env.CALBENCH_NO_MAIN = '1';
@@ -69,12 +70,20 @@ if (profiler) {
   await profiler.post('Profiler.enable');
 }
 const results: Record<string, number[]> = {};
-async function phase(name: string, n: number, run: (i: number) => Promise<void>): Promise<void> {
-  if (!only.has(name)) return;
+/** With --postgres: PostgreSQL's CPU per request too (its processes share the machine's cores). */
+const pgResults: Record<string, number[]> = {};
+async function phase(name: string, n: number, run: (i: number) => Promise<void>, needed = false): Promise<void> {
+  if (!only.has(name)) {
+    // Later phases need what this one stores (the creates): run it untimed.
+    if (needed) for (let i = 0; i < n; i++) await run(i);
+    return;
+  }
   if (profiler) await profiler.post('Profiler.start');
   const before = process.cpuUsage();
+  const pgBefore = pg ? postgresCpuMs(pg.dir) : 0;
   for (let i = 0; i < n; i++) await run(i);
   const used = process.cpuUsage(before);
+  if (pg) (pgResults[name] ??= []).push(Math.round(((postgresCpuMs(pg.dir) - pgBefore) * 1000) / n));
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     writeFileSync(`${args['cpu-prof']}.${name}.cpuprofile`, JSON.stringify(profile));
@@ -92,11 +101,16 @@ for (let round = 0; round < ROUNDS; round++) {
   const cards = generateVcards(CARDS, { offset: round * CARDS });
   const book = '/dav/addressbooks/bench/contacts/';
   const etags: string[] = [];
-  await phase('card-create', CARDS, async (i) => {
-    const r = await req('PUT', book + cards[i].name, cards[i].text, { ...VCARD, 'If-None-Match': '*' });
-    if (r.status !== 201) throw new Error(`create: ${r.status}`);
-    etags[i] = r.headers.get('etag') ?? '';
-  });
+  await phase(
+    'card-create',
+    CARDS,
+    async (i) => {
+      const r = await req('PUT', book + cards[i].name, cards[i].text, { ...VCARD, 'If-None-Match': '*' });
+      if (r.status !== 201) throw new Error(`create: ${r.status}`);
+      etags[i] = r.headers.get('etag') ?? '';
+    },
+    only.has('card-update') || only.has('card-stale') || only.has('card-get'),
+  );
   const stale = [...etags];
   await phase('card-update', CARDS, async (i) => {
     const text = cards[i].text.replace('END:VCARD', `NOTE:u${round}\r\nEND:VCARD`);
@@ -125,4 +139,7 @@ for (let round = 0; round < ROUNDS; round++) {
 await store.close();
 await pg?.stop();
 rmSync(dir, { recursive: true, force: true });
-process.stdout.write(`${JSON.stringify({ cpuMicrosPerRequest: results })}\n`);
+const out = pg
+  ? { cpuMicrosPerRequest: results, postgresCpuMicrosPerRequest: pgResults }
+  : { cpuMicrosPerRequest: results };
+process.stdout.write(`${JSON.stringify(out)}\n`);
