@@ -83,7 +83,10 @@ async function phase(name: string, n: number, run: (i: number) => Promise<void>,
   const pgBefore = pg ? postgresCpuMs(pg.dir) : 0;
   for (let i = 0; i < n; i++) await run(i);
   const used = process.cpuUsage(before);
-  if (pg) (pgResults[name] ??= []).push(Math.round(((postgresCpuMs(pg.dir) - pgBefore) * 1000) / n));
+  if (pg) {
+    pgResults[name] ??= [];
+    pgResults[name].push(Math.round(((postgresCpuMs(pg.dir) - pgBefore) * 1000) / n));
+  }
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     writeFileSync(`${args['cpu-prof']}.${name}.cpuprofile`, JSON.stringify(profile));
