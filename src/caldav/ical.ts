@@ -2,6 +2,7 @@
 // (RFC 4791 §9.9 "date with UTC time") and turning ical.js times into instants. Floating times and
 // DATE values are resolved in a given zone (RFC 4791 §7.3), UTC when none is known.
 import ICAL from 'ical.js';
+import { copy, parseWithZones, zoneBlockOf } from './zone-blocks.ts';
 
 export type IcalComponent = InstanceType<typeof ICAL.Component>;
 export type IcalProperty = InstanceType<typeof ICAL.Property>;
@@ -12,7 +13,7 @@ export type IcalTimezone = InstanceType<typeof ICAL.Timezone>;
 export function parseVcalendar(text: string): IcalComponent | undefined {
   let jcal: unknown;
   try {
-    jcal = ICAL.parse(text);
+    jcal = parseWithZones(text);
   } catch {
     return undefined;
   }
@@ -54,9 +55,22 @@ function shareTimezones(root: IcalComponent, jcal: unknown[], text: string): voi
   if (!cache) return;
   const comps = ((jcal[2] ?? []) as unknown[][]).filter((c) => c[0] === 'vtimezone');
   if (comps.length === 0) return;
-  // Key by the zone's text as written (cheap); by its jCal when the blocks cannot be paired up.
-  const raw = rawTimezoneBlocks(text);
+  // A block from zone-blocks.ts carries its zone; otherwise key by the zone's text as written (cheap),
+  // or by its jCal when the blocks cannot be paired up.
+  let raw: string[] | undefined;
   for (const [i, c] of comps.entries()) {
+    const block = zoneBlockOf(c);
+    if (block) {
+      if (block.timezone === undefined) {
+        const comp = new ICAL.Component(copy(block.jcal) as unknown[]);
+        const tzid = comp.getFirstPropertyValue('tzid');
+        block.timezone = typeof tzid === 'string' ? new ICAL.Timezone({ component: comp, tzid }) : null;
+      }
+      const tz = block.timezone as IcalTimezone | null;
+      if (tz && !cache.has(tz.tzid)) cache.set(tz.tzid, tz);
+      continue;
+    }
+    raw ??= rawTimezoneBlocks(text);
     const key = raw.length === comps.length ? raw[i] : JSON.stringify(c);
     let tz = sharedZones.get(key);
     if (!tz) {
@@ -219,10 +233,16 @@ export function timezoneFromVcalendar(text: string): IcalTimezone | undefined {
   }
 }
 
-/** Decodes every property value so malformed values (ical.js decodes lazily) surface as an error. */
+/**
+ * Decodes every property value so malformed values (ical.js decodes lazily) surface as an error. A
+ * VTIMEZONE copied from a block whose values decoded before (zone-blocks.ts) is not decoded again.
+ */
 export function decodeAllValues(comp: IcalComponent): void {
+  const block = zoneBlockOf(comp.jCal);
+  if (block?.decoded) return;
   for (const p of comp.getAllProperties()) p.getValues();
   for (const c of comp.getAllSubcomponents()) decodeAllValues(c);
+  if (block) block.decoded = true;
 }
 
 export { ICAL };
