@@ -16,7 +16,10 @@ if node --no-warnings=ExperimentalWarning scripts/build-dist.ts --if-stale >&2; 
 # V8 heap sizing (docs/performance.md, "Memory"): a smaller young generation (overridable through
 # NODE_OPTIONS), and an old generation that starts small and grows by half at each full collection
 # instead of to hundreds of MB before its first one. No hard limit: a large report still gets memory.
-# These two flags are not allowed in NODE_OPTIONS; DAVGATE_V8_FLAGS replaces them ("" for V8's defaults).
+# Optimising compilation on the main thread (--no-concurrent-recompilation): the background compiler
+# threads' malloc arenas kept 25-30 MB of RSS after warm-up, and their CPU competed with the server's
+# (docs/performance.md, "Memory: the compiler threads"). These flags are not allowed in NODE_OPTIONS;
+# DAVGATE_V8_FLAGS replaces them ("" for V8's defaults).
 export NODE_OPTIONS="--max-semi-space-size=8 ${NODE_OPTIONS:-}"
-read -r -a v8_flags <<<"${DAVGATE_V8_FLAGS---initial-old-space-size=32 --heap-growing-percent=50}"
+read -r -a v8_flags <<<"${DAVGATE_V8_FLAGS---initial-old-space-size=32 --heap-growing-percent=50 --no-concurrent-recompilation}"
 exec node ${v8_flags[@]+"${v8_flags[@]}"} "$main" serve "$@"

@@ -2,7 +2,7 @@
 // with the configured adapters.
 import { Hono } from 'hono';
 import type { Authenticator } from './auth/authenticator.ts';
-import { basicAuth } from './auth/basic-auth.ts';
+import { basicAuthCheck } from './auth/basic-auth.ts';
 import { userDirectory } from './auth/user-directory.ts';
 import type { UserStore } from './auth/user-store.ts';
 import { type AggregateOptions, DEFAULT_AGGREGATE } from './backend/aggregate.ts';
@@ -20,11 +20,12 @@ import { principalPropertySearchReport, principalSearchPropertySetReport } from 
 import { ReportRegistry } from './dav/reports/registry.ts';
 import { syncCollectionReport } from './dav/reports/sync-collection.ts';
 import { type DavServices, handleDav } from './http/dav-handler.ts';
+import { edge } from './http/edge.ts';
 import type { AppEnv } from './http/env.ts';
-import { countRequests, RequestMetrics } from './http/metrics.ts';
+import { RequestMetrics } from './http/metrics.ts';
 import { requestContext } from './http/request-context.ts';
 import type { QuirkOverrides } from './quirks/detect.ts';
-import { quirksMiddleware } from './quirks/middleware.ts';
+import { profileDetector } from './quirks/middleware.ts';
 import type { QuirkProfile } from './quirks/profile.ts';
 import { PROFILES } from './quirks/registry.ts';
 import type { StateStore } from './state/store.ts';
@@ -112,15 +113,14 @@ export function buildApp(deps: AppDeps): Hono<AppEnv> {
   });
   const metrics = deps.metrics ?? new RequestMetrics();
   app.get('/metrics', (c) => c.text(metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }));
-  const auth = basicAuth({
+  const auth = basicAuthCheck({
     users: deps.users,
     ...(deps.authenticator ? { authenticator: deps.authenticator } : {}),
     realm: deps.auth?.realm ?? 'davgate',
     cacheSeconds: deps.auth?.cacheSeconds ?? 300,
   });
-  const quirks = quirksMiddleware(deps.profiles ?? [...PROFILES], deps.quirkOverrides);
-  // Profiles are detected before authentication so unauthenticated probes are attributed too.
-  app.use('*', countRequests(metrics), quirks, auth);
+  const detect = profileDetector(deps.profiles ?? [...PROFILES], deps.quirkOverrides);
+  app.use('*', edge(metrics, detect, auth));
 
   // RFC 6764 §5: well-known URIs redirect to the context path; PROPFIND there (and on "/") is
   // answered directly because some clients do not follow redirects for PROPFIND.

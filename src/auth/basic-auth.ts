@@ -33,6 +33,8 @@ export interface Credentials {
   password: string;
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Parses `Authorization: Basic …`; undefined when absent or malformed. */
 export function parseBasicAuthorization(header: string | undefined): Credentials | undefined {
   const m = /^\s*basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header ?? '');
@@ -40,7 +42,7 @@ export function parseBasicAuthorization(header: string | undefined): Credentials
   const bytes = Buffer.from(m[1], 'base64');
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = strictUtf8.decode(bytes);
   } catch {
     // Some older clients send ISO-8859-1 despite the charset parameter (RFC 7617 §2.1 leaves it open).
     text = bytes.toString('latin1');
@@ -54,7 +56,25 @@ function quote(value: string): string {
   return `"${value.replace(/[\\"]/g, '\\$&')}"`;
 }
 
+/**
+ * The authentication step of a request: undefined when it may go on (the user is set on the context),
+ * else the answer to send (401, or 503 when the directory is down). Synchronous for credentials
+ * checked within `cacheSeconds`, which is almost every request (no promise on the hot path).
+ */
+export type AuthCheck = (ctx: Context) => Response | undefined | Promise<Response | undefined>;
+
+/** HTTP Basic as a Hono middleware (tests and apps without the combined edge step, src/http/edge.ts). */
 export function basicAuth(options: BasicAuthOptions) {
+  const check = basicAuthCheck(options);
+  return createMiddleware<AuthEnv>(async (ctx, next) => {
+    const verdict = check(ctx);
+    const denied = verdict instanceof Promise ? await verdict : verdict;
+    if (denied) return denied;
+    await next();
+  });
+}
+
+export function basicAuthCheck(options: BasicAuthOptions): AuthCheck {
   const { users, cacheSeconds } = options;
   const maxEntries = options.maxCacheEntries ?? 10_000;
   const now = options.now ?? Date.now;
@@ -109,19 +129,34 @@ export function basicAuth(options: BasicAuthOptions) {
     return ok;
   }
 
+  /** Whether these credentials were checked successfully within cacheSeconds (synchronous). */
+  function remembers(c: Credentials): boolean {
+    const expires = remembered.get(keyOf(c));
+    return expires !== undefined && expires > now();
+  }
+
   const unauthorized = (ctx: Context) => ctx.text('Authentication required\n', 401, { 'WWW-Authenticate': challenge });
 
-  return createMiddleware<AuthEnv>(async (ctx, next) => {
-    const credentials = parseBasicAuthorization(ctx.req.header('authorization'));
+  async function slow(ctx: Context, credentials: Credentials): Promise<Response | undefined> {
     let ok = false;
     try {
-      ok = credentials !== undefined && credentials.password.length > 0 && (await verify(credentials));
+      ok = await verify(credentials);
     } catch (e) {
       if (!(e instanceof AuthUnavailable)) throw e;
       return ctx.text('The user directory is unavailable; try again shortly\n', 503, { 'Retry-After': '30' });
     }
-    if (!ok || !credentials) return unauthorized(ctx);
+    if (!ok) return unauthorized(ctx);
     ctx.set('user', credentials.user);
-    await next();
-  });
+    return undefined;
+  }
+
+  return (ctx) => {
+    const credentials = parseBasicAuthorization(ctx.req.header('authorization'));
+    if (credentials === undefined || credentials.password.length === 0) return unauthorized(ctx);
+    if (cacheSeconds > 0 && remembers(credentials)) {
+      ctx.set('user', credentials.user);
+      return undefined;
+    }
+    return slow(ctx, credentials);
+  };
 }

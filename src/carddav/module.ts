@@ -16,7 +16,10 @@ export const carddavModule = {
   checkContentType: checkVcardContentType,
   /** GET of an address object: the version and group flavour from Accept and the client profile. */
   represent: async (ctx: DavContext, res: ObjectResource, object: StoredObject) => {
-    const r = await representObject(res, object, representationForGet(ctx));
+    const want = representationForGet(ctx);
+    // Nothing asked for (no Accept version, no profile): every card is served as stored (represent()).
+    if (want.version === undefined && want.flavour === undefined) return undefined;
+    const r = await representObject(res, object, want);
     return r.unchanged ? undefined : { body: r.text, contentType: r.contentType };
   },
 };

@@ -17,6 +17,7 @@ export type ScheduleBox = 'inbox' | 'outbox';
 const HOMES: Record<string, HomeKind> = { calendars: 'calendars', addressbooks: 'addressbooks' };
 
 function decodeSegment(s: string): string | undefined {
+  if (!s.includes('%')) return s;
   try {
     return decodeURIComponent(s);
   } catch {
@@ -29,7 +30,7 @@ function decodeSegment(s: string): string | undefined {
  * with invalid segments ("..", NUL, bad escapes).
  */
 export function parseDavPath(pathname: string, prefix: string): DavPath | undefined {
-  const p = prefix.replace(/\/+$/, '');
+  const p = prefix.endsWith('/') ? prefix.replace(/\/+$/, '') : prefix;
   let rest: string;
   if (pathname === p || pathname === `${p}/`) rest = '';
   else if (pathname.startsWith(`${p}/`)) rest = pathname.slice(p.length + 1);

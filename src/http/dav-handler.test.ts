@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { XmlChunks } from '../dav/response.ts';
-import { toResponse } from './dav-handler.ts';
+import { plainPathname, toResponse } from './dav-handler.ts';
 
 async function* chunks(parts: string[], failAfter?: number): AsyncGenerator<string, undefined> {
   for (const [i, p] of parts.entries()) {
@@ -34,5 +34,40 @@ describe('toResponse: streamed multistatus bodies', () => {
     const res = toResponse({ status: 207, body }, {}, log);
     await assert.rejects(res.text(), /backend down/);
     assert.equal(errors.length, 1);
+  });
+});
+
+describe('plainPathname: the request path without parsing the URL', () => {
+  const hrefs = [
+    'http://127.0.0.1:8008/dav/addressbooks/alice/contacts/0A1B-2C.vcf',
+    'http://h/dav/calendars/alice/calendar/a%20b.ics?x=1',
+    'http://h/dav/calendars/alice/calendar/%C3%A9t%C3%A9.ics',
+    'http://h/dav/calendars/alice/cal/./x.ics',
+    'http://h/dav/calendars/alice/cal/../x.ics',
+    'http://h/dav/calendars/alice/cal/%2e%2E/x.ics',
+    'http://h/dav/calendars/alice/cal/.%2e',
+    'http://h/dav/calendars/alice/cal/..',
+    'http://h/dav/a b/c',
+    'http://h/dav/a"b/c',
+    'http://h/dav/a{b}/c',
+    'http://h/dav/a\\b/c',
+    'http://h/dav/é/c',
+    'http://h/dav/x#frag',
+    'http://h/dav/.hidden/..x/x..',
+    'http://h/dav/%zz/%',
+    'http://h',
+    'http://h/',
+    'http://user@h:99/dav/x?y#z',
+  ];
+  for (const href of hrefs) {
+    it(`${href} → the pathname URL parsing gives, or undefined`, () => {
+      const plain = plainPathname(href);
+      if (plain !== undefined) assert.equal(plain, new URL(href).pathname);
+    });
+  }
+  it('takes the fast path for ordinary object paths', () => {
+    assert.equal(plainPathname(hrefs[0] as string), '/dav/addressbooks/alice/contacts/0A1B-2C.vcf');
+    assert.equal(plainPathname(hrefs[1] as string), '/dav/calendars/alice/calendar/a%20b.ics');
+    assert.equal(plainPathname('http://h/dav/cal/..'), undefined);
   });
 });

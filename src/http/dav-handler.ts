@@ -126,6 +126,22 @@ function preferMinimal(h: Headers): boolean {
   );
 }
 
+/** Request paths that WHATWG URL parsing leaves unchanged: no dot segments, nothing it would escape. */
+const PLAIN_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
+const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?:\/|$)/i;
+
+/**
+ * The pathname of an absolute request URL without parsing it, when parsing would not change it;
+ * undefined otherwise (the caller parses). Same answer as `new URL(href).pathname` (dav-handler.test.ts).
+ */
+export function plainPathname(href: string): string | undefined {
+  const start = href.indexOf('/', href.indexOf('//') + 2);
+  if (start < 0) return undefined;
+  const q = href.indexOf('?', start);
+  const path = q < 0 ? href.slice(start) : href.slice(start, q);
+  return PLAIN_PATH.test(path) && !DOT_SEGMENT.test(path) ? path : undefined;
+}
+
 /** Whether the request came over HTTP/1.0 (no chunked bodies; node server only, tests have no env). */
 function isHttp10(c: Context<AppEnv>): boolean {
   const env = c.env as { incoming?: { httpVersion?: string } } | undefined;
@@ -152,10 +168,16 @@ export async function handleDav(c: Context<AppEnv>, svc: DavServices, pathOverri
   const requestId = c.get('requestId');
   c.set('davHandled', true);
   const quirks: QuirkProfile[] = c.get('quirks') ?? [];
-  const url = new URL(c.req.url);
-  const hookRequest = { method, path: url.pathname, headers: c.req.raw.headers };
+  const href = c.req.url;
+  let url: URL | undefined;
+  let pathname = plainPathname(href);
+  if (pathname === undefined) {
+    url = new URL(href);
+    pathname = url.pathname;
+  }
+  const hookRequest = { method, path: pathname, headers: c.req.raw.headers };
   try {
-    const path = pathOverride ?? parseDavPath(url.pathname, svc.hrefs.prefix);
+    const path = pathOverride ?? parseDavPath(pathname, svc.hrefs.prefix);
     if (!path) throw new DavError(404, undefined, 'not found');
     const handler = HANDLERS[method];
     if (!handler) {
@@ -163,7 +185,7 @@ export async function handleDav(c: Context<AppEnv>, svc: DavServices, pathOverri
     }
     // Copy the headers only when a profile will rewrite them.
     const headers = quirks.some((q) => q.request)
-      ? applyRequestHooks(quirks, method, url.pathname, new Headers(c.req.raw.headers))
+      ? applyRequestHooks(quirks, method, pathname, new Headers(c.req.raw.headers))
       : c.req.raw.headers;
     const body =
       method === 'GET' || method === 'HEAD' || method === 'OPTIONS'
@@ -186,9 +208,18 @@ export async function handleDav(c: Context<AppEnv>, svc: DavServices, pathOverri
       requestHeaders: headers,
       method,
     };
-    const req: MethodRequest = { method, url, path, headers, body };
-    const result =
-      method === 'PROPFIND' && pathOverride ? await propfind(ctx, req, url.pathname) : await handler(ctx, req);
+    // The parsed URL only for the methods that read it (Destination, fragments): parsing costs a GET.
+    const req: MethodRequest = {
+      method,
+      get url() {
+        url ??= new URL(href);
+        return url;
+      },
+      path,
+      headers,
+      body,
+    };
+    const result = method === 'PROPFIND' && pathOverride ? await propfind(ctx, req, pathname) : await handler(ctx, req);
     // Headers go on the Response we build (never via c.header after the handler): touching a
     // finished response makes @hono/node-server copy its body through a stream (GET throughput).
     const extra: Record<string, string> = { 'X-Request-Id': requestId };

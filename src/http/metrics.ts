@@ -1,8 +1,6 @@
 // Request counters per client profile for /metrics (Prometheus text format 0.0.4): operators see
 // which clients use the gateway and which quirk profiles are active. In-process counters, per replica
 // (Prometheus sums replicas). Unknown clients count as profile "none".
-import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from './env.ts';
 
 const NAME = 'davgate_requests_total';
 
@@ -25,23 +23,37 @@ const KNOWN_METHODS = new Set([
   'POST',
 ]);
 
+interface Counter {
+  profile: string;
+  method: string;
+  cls: string;
+  n: number;
+}
+
 export class RequestMetrics {
-  readonly #counts = new Map<string, number>();
+  /** Keyed by profile, method and class joined with NUL (no JSON per request: this runs on every one). */
+  readonly #counts = new Map<string, Counter>();
 
   /** Counts one request under each active profile (or "none"). Methods outside DAV count as OTHER. */
   record(profiles: string[], method: string, status: number): void {
-    const m = KNOWN_METHODS.has(method.toUpperCase()) ? method.toUpperCase() : 'OTHER';
+    const upper = method.toUpperCase();
+    const m = KNOWN_METHODS.has(upper) ? upper : 'OTHER';
     const cls = `${Math.floor(status / 100)}xx`;
-    for (const p of profiles.length ? profiles : ['none']) {
-      const key = JSON.stringify([p, m, cls]);
-      this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
-    }
+    if (profiles.length === 0) this.#count('none', m, cls);
+    else for (const p of profiles) this.#count(p, m, cls);
+  }
+
+  #count(profile: string, method: string, cls: string): void {
+    const key = `${profile}\0${method}\0${cls}`;
+    const c = this.#counts.get(key);
+    if (c) c.n++;
+    else this.#counts.set(key, { profile, method, cls, n: 1 });
   }
 
   /** Requests counted for one profile (all methods and statuses). */
   total(profile: string): number {
     let n = 0;
-    for (const [k, v] of this.#counts) if ((JSON.parse(k) as string[])[0] === profile) n += v;
+    for (const c of this.#counts.values()) if (c.profile === profile) n += c.n;
     return n;
   }
 
@@ -50,22 +62,14 @@ export class RequestMetrics {
       `# HELP ${NAME} Requests by client quirk profile ("none": no profile matched), method and status class.`,
       `# TYPE ${NAME} counter`,
     ];
-    for (const k of [...this.#counts.keys()].sort()) {
-      const [p, m, cls] = JSON.parse(k) as string[];
-      lines.push(`${NAME}{profile="${label(p)}",method="${m}",status="${cls}"} ${this.#counts.get(k)}`);
+    const sorted = [...this.#counts.values()].sort(
+      (a, b) => cmp(a.profile, b.profile) || cmp(a.method, b.method) || cmp(a.cls, b.cls),
+    );
+    for (const c of sorted) {
+      lines.push(`${NAME}{profile="${label(c.profile)}",method="${c.method}",status="${c.cls}"} ${c.n}`);
     }
     return `${lines.join('\n')}\n`;
   }
 }
 
-/** Counts every request that passes (after the quirk middleware has recorded the profiles). */
-export function countRequests(metrics: RequestMetrics): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    await next();
-    metrics.record(
-      (c.get('quirks') ?? []).map((q) => q.id),
-      c.req.method,
-      c.res.status,
-    );
-  };
-}
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

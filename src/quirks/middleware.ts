@@ -1,6 +1,6 @@
 // Hono middleware: detects the client's profiles and records them on the request (c.var.quirks, and
 // the client version for the access log); the DAV handler applies their hooks (helpers below).
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../http/env.ts';
 import { classify, detectProfiles, type QuirkOverrides } from './detect.ts';
 import type { QuirkProfile, QuirkRequest } from './profile.ts';
@@ -8,7 +8,20 @@ import type { QuirkProfile, QuirkRequest } from './profile.ts';
 /** Detection result per User-Agent; bounded, cleared when full (agents are few; this is a hot path). */
 const CACHE_LIMIT = 512;
 
+/** Detection as a middleware (tests, apps without the combined edge step in src/http/edge.ts). */
 export function quirksMiddleware(profiles: QuirkProfile[], overrides: QuirkOverrides = {}): MiddlewareHandler<AppEnv> {
+  const detect = profileDetector(profiles, overrides);
+  return async (c, next) => {
+    detect(c);
+    await next();
+  };
+}
+
+/** Records the client's profiles (and version) on the request: c.var.quirks, c.var.clientVersion. */
+export function profileDetector(
+  profiles: QuirkProfile[],
+  overrides: QuirkOverrides = {},
+): (c: Context<AppEnv>) => void {
   const cache = new Map<string, { active: QuirkProfile[]; version: string | undefined }>();
   const forced = overrides.forcePaths ?? [];
   const detect = (ua: string, path: string) => {
@@ -17,11 +30,11 @@ export function quirksMiddleware(profiles: QuirkProfile[], overrides: QuirkOverr
     // The version is the User-Agent's only when the profile came from it (not forced for the path).
     return { active, version: client && active[0] === client.profile ? client.version : undefined };
   };
-  return async (c, next) => {
+  return (c) => {
     const ua = c.req.header('user-agent') ?? '';
-    const path = c.req.path;
+    const path = forced.length ? c.req.path : '';
     let found: { active: QuirkProfile[]; version: string | undefined } | undefined;
-    if (forced.some((f) => path.startsWith(f.pathPrefix))) found = detect(ua, path);
+    if (forced.length && forced.some((f) => path.startsWith(f.pathPrefix))) found = detect(ua, path);
     else {
       found = cache.get(ua);
       if (!found) {
@@ -32,7 +45,6 @@ export function quirksMiddleware(profiles: QuirkProfile[], overrides: QuirkOverr
     }
     c.set('quirks', found.active);
     if (found.version !== undefined) c.set('clientVersion', found.version);
-    await next();
   };
 }
 
