@@ -115,6 +115,55 @@ describe('storage.profile sabredav / columns', () => {
     }
   });
 
+  it("sabredav: storage.timezone is the PHP zone of the occurrence columns (Baïkal's time zone)", async () => {
+    assert.throws(
+      () => configSchema.parse({ storage: { kind: 'sqlite', profile: 'sabredav', timezone: 'Mars/Olympus' } }),
+      /expected an IANA time zone name/,
+    );
+    const dir = await mkdtemp(join(tmpdir(), 'davgate-sabre-'));
+    try {
+      const conn = await openSqlConnection({ dialect: 'sqlite', file: join(dir, 'baikal.sqlite') });
+      await createSabredavSchema(conn);
+      await seedAsSabre(conn, 'alice');
+      await conn.close();
+      const config = configSchema.parse({
+        storage: {
+          kind: 'sqlite',
+          dataDir: dir,
+          file: 'baikal.sqlite',
+          profile: 'sabredav',
+          timezone: 'Europe/Berlin',
+        },
+      });
+      const store = await openConfiguredStore(config);
+      try {
+        const [cal] = await store.backend.listCollections('alice', 'calendars');
+        assert.ok(cal);
+        const text =
+          'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:day-1\r\nDTSTAMP:20240101T000000Z\r\nDTSTART;VALUE=DATE:20240102\r\nSUMMARY:all day\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
+        const body = new TextEncoder().encode(text);
+        await store.backend.putObject(cal.ref, 'day-1.ics', { body, contentType: 'text/calendar', uid: 'day-1' }, {});
+      } finally {
+        await store.close();
+      }
+      const check = await openSqlConnection({ dialect: 'sqlite', file: join(dir, 'baikal.sqlite') });
+      const rows = (
+        await sql<{
+          firstoccurence: number;
+          lastoccurence: number;
+        }>`SELECT firstoccurence, lastoccurence FROM calendarobjects WHERE uri = 'day-1.ics'`.execute(check.db)
+      ).rows;
+      await check.close();
+      // Midnight in Berlin on 2 January 2024 (CET, UTC+1) is 23:00 UTC on the 1st.
+      assert.deepEqual(
+        rows.map((r) => [Number(r.firstoccurence), Number(r.lastoccurence)]),
+        [[Date.UTC(2024, 0, 1, 23) / 1000, Date.UTC(2024, 0, 2, 23) / 1000]],
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("users: sabredav — Baïkal's users table is the user store (read-only); no davgate-users.sqlite", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'davgate-sabre-'));
     try {

@@ -48,9 +48,9 @@ async function profileBackend(s: Storage, conn: SqlConnection) {
     const mapping = parseColumnsMapping(readFileSync(resolve(s.mapping ?? ''), 'utf8'));
     return createColumnsBackend(conn, mapping, { id: 'sql' });
   }
-  // profile sabredav: SabreDAV/Baïkal tables as they are (zone UTC).
+  // profile sabredav: SabreDAV/Baïkal tables as they are, occurrences computed in the PHP zone.
   const { createSabredavBackend } = await import('../../adapters/sql/sabredav/index.ts');
-  return createSabredavBackend(conn, { id: 'sql', realm: s.digestRealm });
+  return createSabredavBackend(conn, { id: 'sql', realm: s.digestRealm, timezone: s.timezone });
 }
 
 /** Opens the configured storage: backend, users, and close() for both. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from './errors.ts';
 import { loadConfig } from './load.ts';
@@ -25,6 +25,21 @@ async function configErrorOf(promise: Promise<unknown>): Promise<string> {
 }
 
 describe('loadConfig', () => {
+  it('storage.mapping and storage.passwordFile in the file resolve beside it; from the environment, against the working directory', async () => {
+    const file = await yamlFile(
+      'storage:\n  kind: postgres\n  host: db\n  database: groupware\n  user: dav\n  profile: columns\n  mapping: map/groupware.yaml\n  passwordFile: secrets/db\n',
+    );
+    const { config } = await loadConfig({ file, env: {} });
+    assert.equal(config.storage.kind, 'postgres');
+    if (config.storage.kind !== 'postgres') return;
+    assert.equal(config.storage.mapping, join(dirname(file), 'map/groupware.yaml'));
+    assert.equal(config.storage.passwordFile, join(dirname(file), 'secrets/db'));
+    const fromEnv = await loadConfig({ file, env: { DAVGATE_STORAGE_MAPPING: 'other.yaml' } });
+    assert.equal(fromEnv.config.storage.kind === 'postgres' && fromEnv.config.storage.mapping, 'other.yaml');
+    const absolute = await yamlFile('storage:\n  profile: columns\n  mapping: /etc/davgate/map.yaml\n');
+    assert.equal((await loadConfig({ file: absolute, env: {} })).config.storage.mapping, '/etc/davgate/map.yaml');
+  });
+
   it('needs no file: the embedded default', async () => {
     const { config, file } = await loadConfig({ env: {} });
     assert.equal(file, undefined);

@@ -1,6 +1,7 @@
 // Loads the configuration: defaults ← one YAML file ← DAVGATE_* variables ← command-line flags, then
 // validates the merged document once with zod. No file is needed: the defaults are the embedded default.
 import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { CONFIG_FILE_ENV, readEnvOverrides } from './env.ts';
 import { ConfigError, issueLines } from './errors.ts';
@@ -89,7 +90,28 @@ export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfi
     doc = deepMerge(doc, patch);
     sources.set(o.path.join('.'), o.source);
   }
-  const config = validateConfig(doc, sources, file);
+  const config = besideTheFile(validateConfig(doc, sources, file), file, sources);
   const warnings = fromEnv.unknown.map((name) => `ignoring unknown environment variable ${name}`);
   return { config, file, warnings };
+}
+
+/** Storage keys naming files that usually sit beside the configuration file. */
+const FILE_KEYS = ['mapping', 'passwordFile'] as const;
+
+/**
+ * Relative file names the configuration file sets (storage.mapping, storage.passwordFile) resolve
+ * against its directory, as `davgate sql` resolves them; from the environment or a flag, against the
+ * working directory (docs/configuration.md).
+ */
+function besideTheFile(config: Config, file: string | undefined, sources: Map<string, string>): Config {
+  if (!file) return config;
+  const storage: Record<string, unknown> = { ...config.storage };
+  let changed = false;
+  for (const key of FILE_KEYS) {
+    const value = storage[key];
+    if (typeof value !== 'string' || isAbsolute(value) || sources.has(`storage.${key}`)) continue;
+    storage[key] = resolve(dirname(file), value);
+    changed = true;
+  }
+  return changed ? { ...config, storage: storage as Config['storage'] } : config;
 }

@@ -15,6 +15,7 @@ describe('config schema', () => {
         profile: 'native',
         users: 'davgate',
         digestRealm: 'BaikalDAV',
+        timezone: 'UTC',
       },
       state: { kind: 'memory', logMaxEntries: 10_000, logMaxAgeSeconds: 30 * 24 * 3600 },
       limits: { maxResourceSize: 5 * 1024 * 1024, maxBodySize: 16 * 1024 * 1024, maxMultigetHrefs: 50_000 },

@@ -2,6 +2,7 @@
 // An empty document is a complete configuration: the embedded default (SQLite under ./data, in-memory
 // state, loopback, prefix /dav). docs/configuration.md lists every key; a test keeps the two in step.
 import { z } from 'zod';
+import { isKnownZone } from '../lib/zone-clock.ts';
 import { byteSize } from './byte-size.ts';
 import { quirksSchema } from './quirks-schema.ts';
 
@@ -42,6 +43,11 @@ const sqlProfile = {
   users: z.enum(['davgate', 'sabredav']).default('davgate'),
   /** Realm the `users.digesta1` hashes were made with (Baïkal: BaikalDAV; plain SabreDAV: SabreDAV). */
   digestRealm: z.string().min(1).default('BaikalDAV'),
+  /**
+   * Profile sabredav: the zone SabreDAV's PHP runs in (Baïkal's configured time zone, PHP date.timezone), for
+   * the firstoccurence/lastoccurence of floating and all-day events the gateway writes. An IANA name.
+   */
+  timezone: z.string().refine(isKnownZone, 'expected an IANA time zone name, e.g. Europe/Vienna').default('UTC'),
 };
 
 const mappingNeeded = (s: { profile: string; mapping?: string; users: string }, ctx: z.RefinementCtx) => {
