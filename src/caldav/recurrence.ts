@@ -6,6 +6,7 @@
 // is bounded by the caller's horizon and by MAX_INSTANCE_ITERATIONS (RFC 4791 §11).
 import { ICAL, type IcalComponent, type IcalTime, type IcalTimezone, isFloating, toEpochMs } from './ical.ts';
 import { type RecurExpansion, recurExpansion } from './rule-expansion.ts';
+import { stepExpansion } from './step-rule.ts';
 
 /** Most instances examined for one master before giving up (callers then treat the walk as cut). */
 export const MAX_INSTANCE_ITERATIONS = 50_000;
@@ -164,7 +165,7 @@ export function walkInstances(
   const periods = master.hasProperty('rdate') ? rdatePeriods(master, env) : undefined;
   let expansion: RecurExpansion;
   try {
-    expansion = recurExpansion(master, dtstart);
+    expansion = stepExpansion(master, dtstart) ?? recurExpansion(master, dtstart);
   } catch {
     return { stopped: !!visit(ownInstance(master, env)) };
   }
