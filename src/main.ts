@@ -1,7 +1,6 @@
 // The davgate binary (bin/davgate.js runs this file). The one place besides src/app.ts that constructs
 // concrete parts: the configured SQL store (src/cli/open-store.ts) and the state store (memory or Redis).
 import { processIo } from './cli/io.ts';
-import { attachLdap } from './cli/ldap-deps.ts';
 import { openConfiguredStore } from './cli/open-store.ts';
 import { runCli } from './cli/run.ts';
 import type { CliRuntime } from './cli/runtime.ts';
@@ -10,8 +9,13 @@ import { MemoryStateStore } from './state/memory.ts';
 
 const runtime: CliRuntime = {
   // The LDAP directory, when configured, joins the store as a mount (and as the password check).
-  openStore: async (config) =>
-    attachLdap(config, await openConfiguredStore(config), createLogger(config.logging.level)),
+  openStore: async (config) => {
+    const store = await openConfiguredStore(config);
+    if (!config.ldap) return store;
+    // Loaded only when configured: the LDAP client is not needed otherwise (start-up memory).
+    const { attachLdap } = await import('./cli/ldap-deps.ts');
+    return attachLdap(config, store, createLogger(config.logging.level));
+  },
   createState: async (config) => {
     const { state } = config;
     if (state.kind === 'memory')

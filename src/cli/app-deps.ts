@@ -5,7 +5,7 @@ import type { Config } from '../config/schema.ts';
 import type { Logger } from '../dav/context.ts';
 import { quirkDepsFrom } from '../quirks/config.ts';
 import type { StateStore } from '../state/store.ts';
-import { ldapAppDeps } from './ldap-deps.ts';
+import { ldapAppDeps } from './ldap-parts.ts';
 import type { OpenedStore } from './runtime.ts';
 import { appPrefix } from './urls.ts';
 

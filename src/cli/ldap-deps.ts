@@ -7,26 +7,16 @@ import { openLdapDirectory } from '../../adapters/ldap/index.ts';
 import type { AttributeMap, LdapDirectoryOptions } from '../../adapters/ldap/options.ts';
 import { PRESETS } from '../../adapters/ldap/options.ts';
 import { LdapUsers } from '../../adapters/ldap/users.ts';
-import type { AppDeps } from '../app.ts';
-import type { Authenticator } from '../auth/authenticator.ts';
 import { ldapAuthenticator } from '../auth/ldap-auth.ts';
 import type { Mount } from '../backend/mounts.ts';
 import type { Config, LdapConfig } from '../config/schema.ts';
-import type { Logger, UserDirectory } from '../dav/context.ts';
+import type { Logger } from '../dav/context.ts';
 import { CliError } from './io.ts';
+import type { LdapParts, StoreWithLdap } from './ldap-parts.ts';
 import { provisionUser } from './provision.ts';
 import type { OpenedStore } from './runtime.ts';
 
-/** What the directory adds to the opened store. */
-export interface LdapParts {
-  mount: Mount;
-  /** False while the start-up prefetch runs (readiness: traffic waits for a warm directory). */
-  ready(): boolean;
-  authenticator?: Authenticator;
-  directory?: UserDirectory;
-}
-
-export type StoreWithLdap = OpenedStore & { ldap?: LdapParts };
+export type { LdapParts, StoreWithLdap };
 
 function secret(cfg: LdapConfig, env: NodeJS.ProcessEnv): string | undefined {
   if (cfg.bindPasswordFile) {
@@ -165,14 +155,4 @@ export function attachLdap(config: Config, store: OpenedStore, log?: Logger, env
   };
 }
 
-/** The AppDeps members the directory contributes (none when it is not configured). */
-export function ldapAppDeps(store: StoreWithLdap, ready?: () => Promise<boolean>): Partial<AppDeps> {
-  const l = store.ldap;
-  if (!l) return {};
-  return {
-    mounts: [l.mount],
-    ready: async () => l.ready() && (ready ? await ready() : true),
-    ...(l.authenticator ? { authenticator: l.authenticator } : {}),
-    ...(l.directory ? { directory: l.directory } : {}),
-  };
-}
+export { ldapAppDeps } from './ldap-parts.ts';
