@@ -11,6 +11,21 @@ import { isIanaZone, resolveTzid, vtimezoneText } from './timezones.ts';
 const PRODID = '-//davgate//CalDAV gateway//EN';
 
 /**
+ * Whether every line break is CRLF: each CR is followed by LF (no lone CR, no CR CR LF) and there are as
+ * many LFs as CRs (so every LF follows a CR). Same answer as /\r\r\n|\r(?!\n)|(?<!\r)\n/ not matching.
+ */
+export function crlfOnly(t: string): boolean {
+  let crs = 0;
+  for (let i = t.indexOf('\r'); i >= 0; i = t.indexOf('\r', i + 2)) {
+    if (t.charCodeAt(i + 1) !== 10) return false;
+    crs++;
+  }
+  let lfs = 0;
+  for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) lfs++;
+  return lfs === crs;
+}
+
+/**
  * Text-level repairs before parsing: a UTF-8 BOM is dropped and line endings become CRLF (bare LF
  * from scripts and Unix tools, `\r\r\n` from Open-Xchange exports; quirks Q27/Q29).
  */
@@ -21,7 +36,7 @@ export function repairText(text: string): { text: string; changes: string[] } {
     t = t.slice(1);
     changes.push('removed UTF-8 BOM');
   }
-  if (/\r\r\n|\r(?!\n)|(?<!\r)\n/.test(t)) {
+  if (!crlfOnly(t)) {
     t = t.replace(/\r*\n|\r/g, '\r\n');
     changes.push('normalised line endings to CRLF');
   }

@@ -72,6 +72,25 @@ describe('calendar object validation (RFC 4791 §5.3.2.1)', () => {
     assert.equal(v.uid, 'a');
   });
 
+  it('valid-calendar-object-resource: RECURRENCE-IDs compared only when two overrides could clash', () => {
+    const rrule = event('a', ['RRULE:FREQ=WEEKLY;COUNT=3']);
+    const at = (rid: string) => event('a', [`RECURRENCE-ID:${rid}`]);
+    rejectsWith(
+      () => validateCalendarObject(ics(...rrule, ...at('20240308T100000Z'), ...at('20240308T100000Z')), CAL),
+      'valid-calendar-object-resource',
+    );
+    rejectsWith(
+      () => validateCalendarObject(ics(...rrule, ...rrule, ...at('20240308T100000Z')), CAL),
+      'valid-calendar-object-resource',
+    );
+    assert.equal(validateCalendarObject(ics(...at('20240308T100000Z')), CAL).uid, 'a');
+    assert.equal(validateCalendarObject(ics(...at('20240308T100000Z'), ...at('20240315T100000Z')), CAL).uid, 'a');
+    assert.equal(
+      validateCalendarObject(ics(...rrule, ...at('20240308T100000Z'), ...at('20240315T100000Z')), CAL).uid,
+      'a',
+    );
+  });
+
   it('VTIMEZONE components do not count as a second type', () => {
     const v = validateCalendarObject(fixture('rfc4791/abcd2.ics'), CAL);
     assert.equal(v.componentType, 'VEVENT');

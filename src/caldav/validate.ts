@@ -74,7 +74,16 @@ function checkObjectShape(root: IcalComponent, collection: CollectionInfo): { ui
   const componentType = [...types][0];
   const uids = new Set(comps.map((c) => String(c.getFirstPropertyValue('uid') ?? '')));
   if (uids.size > 1) throw invalidObject('components with different UIDs belong in separate resources');
-  const rids = comps.map((c) => c.getFirstProperty('recurrence-id')?.toICALString() ?? '');
+  // Serialised RECURRENCE-IDs only when two could clash: a property's text is never '', so with at most
+  // one override the only possible duplicate is a second master.
+  const overrides = comps.filter((c) => c.hasProperty('recurrence-id')).length;
+  const rids = comps.map((c) =>
+    overrides > 1
+      ? (c.getFirstProperty('recurrence-id')?.toICALString() ?? '')
+      : c.hasProperty('recurrence-id')
+        ? 'x'
+        : '',
+  );
   if (new Set(rids).size !== rids.length) throw invalidObject('duplicate master or RECURRENCE-ID');
   if (!effectiveComponents(collection).includes(componentType)) {
     throw new DavError(
