@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../config/load.ts';
 import { CliError } from './io.ts';
@@ -101,3 +101,55 @@ describe('davgate serve', () => {
     }
   });
 });
+
+describe('davgate serve: HTTP/1.0 clients', () => {
+  it('a long multistatus goes to an HTTP/1.0 client without chunked framing, ended by closing', async () => {
+    const io = captureIo({ env: { USER: 'alice' } });
+    const running = await startServer(await configFor(await tempDataDir()), testRuntime, io);
+    try {
+      const password = /password: +(\S+)/.exec(io.stdout.join('\n'))?.[1] ?? '';
+      const auth = `Basic ${Buffer.from(`alice:${password}`).toString('base64')}`;
+      const book = `${running.url}addressbooks/alice/contacts/`;
+      // Enough members for an answer over the 64 KB a streamed multistatus sends before chunking.
+      for (let i = 0; i < 300; i++) {
+        const card = `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:c${i}\r\nFN:Person ${i}\r\nN:${i};Person;;;\r\nEND:VCARD\r\n`;
+        const put = await fetch(`${book}c${i}.vcf`, {
+          method: 'PUT',
+          headers: { Authorization: auth, 'Content-Type': 'text/vcard' },
+          body: card,
+        });
+        assert.equal(put.status, 201);
+      }
+      const body =
+        '<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:getetag/><d:getcontenttype/><d:displayname/></d:prop></d:propfind>';
+      const raw = await rawRequest(
+        running.port,
+        `PROPFIND /dav/addressbooks/alice/contacts/ HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: ${auth}\r\nDepth: 1\r\nContent-Type: application/xml\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      );
+      const [head, payload] = splitHead(raw);
+      assert.match(head, /^HTTP\/1\.[01] 207/);
+      assert.doesNotMatch(head, /transfer-encoding/i);
+      assert.ok(payload.length > 64 * 1024, `answer of ${payload.length} bytes`);
+      assert.ok(payload.trimEnd().endsWith('</d:multistatus>'), 'the whole document, no chunk sizes');
+      assert.equal((payload.match(/<d:response>/g) ?? []).length, 301);
+    } finally {
+      await running.close();
+    }
+  });
+});
+
+function splitHead(raw: string): [string, string] {
+  const i = raw.indexOf('\r\n\r\n');
+  return i < 0 ? [raw, ''] : [raw.slice(0, i), raw.slice(i + 4)];
+}
+
+/** Sends one request on a plain socket and returns everything the server wrote until it closed. */
+async function rawRequest(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(text));
+    const parts: Buffer[] = [];
+    socket.on('data', (d: Buffer) => parts.push(d));
+    socket.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    socket.on('error', reject);
+  });
+}

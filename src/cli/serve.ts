@@ -40,7 +40,8 @@ export async function startServer(config: Config, runtime: CliRuntime, io: CliIo
     state = await runtime.createState(config);
     const firstUser = await ensureFirstUser(store, io.env);
     const app = await runtime.buildApp(appDepsFrom(config, store, state, log));
-    const server = createAdaptorServer({ fetch: (req) => app.fetch(req) }) as Server;
+    // The env (incoming/outgoing) goes through: the DAV handler reads the HTTP version from it (no chunked bodies for HTTP/1.0).
+    const server = createAdaptorServer({ fetch: (req, env) => app.fetch(req, env) }) as Server;
     const address = await listen(server, config.server.port, config.server.host);
     const url = `${origin(config.server.host, address.port)}${appPrefix(config)}/`;
     if (firstUser) printFirstUser(io, config, address.port, firstUser);
