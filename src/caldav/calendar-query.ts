@@ -3,7 +3,7 @@
 // from backend.query when the backend can narrow them (post-filtered unless the narrowing is the
 // whole filter), else from listObjects + getObjects in batches.
 import type { Backend } from '../backend/port.ts';
-import type { CollectionInfo, StoredObject } from '../backend/types.ts';
+import type { CollectionInfo, StoredObject, TimeSpan } from '../backend/types.ts';
 import type { DavContext } from '../dav/context.ts';
 import { DavError } from '../dav/dav-error.ts';
 import { streamMultistatus } from '../dav/multistatus-stream.ts';
@@ -12,12 +12,13 @@ import type { ReportHandler } from '../dav/reports/registry.ts';
 import type { ObjectResource, Resource } from '../dav/resource.ts';
 import { caldav, dav } from '../dav/xml/names.ts';
 import { child, textOf, type XmlElement } from '../dav/xml/tree.ts';
-import { parseCalendarDataRequest } from './calendar-data-request.ts';
+import { parseCalendarDataRequest, type UtcRange } from './calendar-data-request.ts';
 import { normaliseTimezoneText, timeEnvFor, timezoneFromId } from './calendar-timezone.ts';
 import { backendQueryOf, type CompFilter, parseFilter } from './filter.ts';
 import { matchesFilter } from './filter-eval.ts';
 import { parseVcalendar } from './ical.ts';
 import { isCalendar, isCalendarObject } from './props.ts';
+import type { TimeEnv } from './recurrence.ts';
 import { rememberParsed, rememberSpans, rememberTimezone } from './render-hints.ts';
 import { reportPropRequest } from './report-props.ts';
 import { spanMatches } from './time-index.ts';
@@ -146,18 +147,35 @@ function trustedTimeRange(f: CompFilter | undefined): { component: string; start
   return c?.test?.kind === 'time-range' ? { component: c.name, start: c.test.start, end: c.test.end } : undefined;
 }
 
-function matches(ctx: DavContext, q: CalendarQuery, r: ObjectResource, trusted: boolean): boolean {
+/** Remembered spans of an object version in `env`'s zone, when they are complete up to the range's end. */
+function zoneSpans(r: ObjectResource, o: StoredObject, env: TimeEnv, end: number | undefined): TimeSpan[] | undefined {
+  const known = knownZoneSpans(r.collection.ref, o.name, o.etag, env);
+  if (!known || (known.completeUntil !== undefined && (end === undefined || known.completeUntil <= end)))
+    return undefined;
+  return known.spans;
+}
+
+function matches(
+  ctx: DavContext,
+  q: CalendarQuery,
+  r: ObjectResource,
+  trusted: boolean,
+  expand: UtcRange | undefined,
+): boolean {
   const o = r.object;
   if (!o) return false;
   const env = timeEnvFor(r.collection, q.timezone);
   // An object the index could not place (floating, all-day) is decided by its spans in this zone
   // when an earlier query computed them (zone-spans.ts); otherwise it is parsed and they are kept.
   const tr = trusted ? trustedTimeRange(q.filter) : undefined;
-  if (tr) {
-    const known = knownZoneSpans(r.collection.ref, o.name, o.etag, env);
-    if (known && (known.completeUntil === undefined || (tr.end !== undefined && known.completeUntil > tr.end))) {
-      return known.spans.some((s) => spanMatches(s, tr.start, tr.end));
-    }
+  // §9.6.5 expand over the filter's own range: the zone spans name the instances (fast expand).
+  const forExpand = tr && expand && tr.start === expand.start && tr.end === expand.end ? expand : undefined;
+  const hits = (spans: TimeSpan[]) => spans.filter((s) => spanMatches(s, tr?.start, tr?.end));
+  const known = tr && zoneSpans(r, o, env, tr.end);
+  if (known) {
+    const found = hits(known);
+    if (forExpand && found.length) rememberSpans(o, found, forExpand);
+    return found.length > 0;
   }
   const root = parseVcalendar(new TextDecoder('utf-8').decode(o.body));
   if (!root) {
@@ -166,7 +184,10 @@ function matches(ctx: DavContext, q: CalendarQuery, r: ObjectResource, trusted: 
   }
   rememberParsed(o, root);
   if (tr) rememberZoneSpans(r.collection.ref, o.name, o.etag, env, root, tr.component);
-  return matchesFilter(q.filter, root, env);
+  const matched = matchesFilter(q.filter, root, env);
+  const computed = forExpand && matched ? zoneSpans(r, o, env, tr?.end) : undefined;
+  if (computed && forExpand) rememberSpans(o, hits(computed), forExpand);
+  return matched;
 }
 
 export const calendarQuery: ReportHandler<CalendarQuery> = {
@@ -187,12 +208,13 @@ export const calendarQuery: ReportHandler<CalendarQuery> = {
   },
   async run(ctx: DavContext, target: Resource, q: CalendarQuery) {
     // Each batch of candidates is filtered and rendered before the next is read (streamed multistatus).
+    const expand = expandRange(q.props);
     async function* responses(): AsyncGenerator<XmlElement> {
       for await (const batch of candidates(ctx, target, q)) {
         const found: ObjectResource[] = [];
         for (const r of batch.items) {
           const sure = batch.trusted && !batch.unsure?.has(r.ref.name);
-          if (sure || matches(ctx, q, r, batch.trusted)) found.push(r);
+          if (sure || matches(ctx, q, r, batch.trusted, expand)) found.push(r);
           if (q.timezone && r.object) rememberTimezone(r.object, q.timezone);
         }
         yield* renderEach(ctx, found, q.props);

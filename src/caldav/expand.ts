@@ -5,9 +5,11 @@
 //
 // Two paths give the same answer: the general one walks instances with ical.js; the fast one uses the
 // instance spans the backend returned from the write-time index (time-index.ts) and rewrites content
-// lines, so a one-month expand of a large calendar does not re-run RRULE iteration for every object.
+// lines (expand-fast.ts), so a one-month expand of a large calendar does not re-run RRULE iteration
+// for every object.
 import type { TimeSpan } from '../backend/types.ts';
-import { formatUtcDateTime, ICAL, type IcalComponent, type IcalTime, parseVcalendar } from './ical.ts';
+import { expandWithSpans } from './expand-fast.ts';
+import { ICAL, type IcalComponent, type IcalTime, parseVcalendar } from './ical.ts';
 import { type Instance, ms, recurrenceSets, type TimeEnv, timeOf, walkInstances } from './recurrence.ts';
 import { bounds, eventEnd, instanceSpans, spanOverlaps } from './time-range.ts';
 
@@ -120,139 +122,6 @@ export function expandComponent(root: IcalComponent, range: ExpandRange, env: Ti
     }
   }
   return out;
-}
-
-// --- Fast path over content lines ------------------------------------------------------------------
-
-interface Block {
-  name: string;
-  /** Top-level property lines (folded continuation lines kept attached). */
-  props: string[];
-  /** Nested components, verbatim. */
-  nested: string[];
-}
-
-/** Logical content lines: each entry is one property with its folded continuation lines attached. */
-function logicalLines(text: string): string[] {
-  const out: string[] = [];
-  for (const line of text.split('\r\n')) {
-    const c = line.charCodeAt(0);
-    if ((c === 32 || c === 9) && out.length) out[out.length - 1] += `\r\n${line}`;
-    else if (line !== '') out.push(line);
-  }
-  return out;
-}
-
-/** The property name of a content line, upper-cased (up to the first ';' or ':'). */
-function propName(line: string): string {
-  let i = 0;
-  for (; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c === 58 || c === 59) break; // ':' ';'
-  }
-  return line.slice(0, i).toUpperCase();
-}
-
-/** Whether a content line carries a TZID parameter (before its value). */
-function hasTzid(line: string): boolean {
-  const semi = line.indexOf(';');
-  if (semi < 0) return false;
-  const colon = line.indexOf(':');
-  if (colon >= 0 && colon < semi) return false;
-  return line
-    .slice(semi, colon < 0 ? undefined : colon)
-    .toUpperCase()
-    .includes(';TZID=');
-}
-
-/** Drops VTIMEZONE blocks from iCalendar text (expanded output carries none, §9.6.5). */
-function withoutTimezones(text: string): string {
-  let out = text;
-  for (;;) {
-    const b = out.indexOf('BEGIN:VTIMEZONE');
-    if (b < 0) return out;
-    const e = out.indexOf('END:VTIMEZONE', b);
-    if (e < 0) return out;
-    const next = out.indexOf('\n', e);
-    out = out.slice(0, b) + (next < 0 ? '' : out.slice(next + 1));
-  }
-}
-
-function parseBlocks(text: string): { calProps: string[]; blocks: Block[] } | undefined {
-  const lines = logicalLines(withoutTimezones(text));
-  if (lines[0]?.toUpperCase() !== 'BEGIN:VCALENDAR') return undefined;
-  const calProps: string[] = [];
-  const blocks: Block[] = [];
-  let depth = 0;
-  let cur: Block | undefined;
-  for (let k = 1; k < lines.length; k++) {
-    const line = lines[k];
-    const name = propName(line);
-    if (name === 'BEGIN') {
-      depth++;
-      if (depth === 1) {
-        cur = { name: line.slice(6).toUpperCase(), props: [], nested: [] };
-        blocks.push(cur);
-      } else cur?.nested.push(line);
-      continue;
-    }
-    if (name === 'END') {
-      if (depth === 0) break;
-      if (depth > 1) cur?.nested.push(line);
-      depth--;
-      if (depth === 0) cur = undefined;
-      continue;
-    }
-    if (depth === 0) calProps.push(line);
-    else if (depth === 1) cur?.props.push(line);
-    else cur?.nested.push(line);
-  }
-  return { calProps, blocks };
-}
-
-const REPLACED = new Set(['DTSTART', 'DTEND', 'RRULE', 'RDATE', 'EXDATE', 'EXRULE', 'RECURRENCE-ID']);
-
-/**
- * Expands with the index spans of the instances overlapping `range` (exact, non-floating VEVENT
- * objects). Returns undefined when the object needs the general path (another component type, a
- * zoned or floating date-time the spans do not cover, a span without its component).
- */
-export function expandWithSpans(text: string, spans: TimeSpan[]): string | undefined {
-  const parsed = parseBlocks(text);
-  if (!parsed) return undefined;
-  const { calProps, blocks } = parsed;
-  // What each component contributes to every one of its instances, worked out once per component.
-  const parts: { head: string; tail: string; hadDtend: boolean }[] = [];
-  for (const b of blocks) {
-    if (b.name !== 'VEVENT') return undefined;
-    for (const l of b.nested) if (hasTzid(l)) return undefined;
-    const kept: string[] = ['BEGIN:VEVENT'];
-    let nominal = false;
-    let dtend = false;
-    for (const l of b.props) {
-      const n = propName(l);
-      if (REPLACED.has(n)) {
-        if (n === 'DTEND') dtend = true;
-        continue;
-      }
-      if (hasTzid(l)) return undefined;
-      // A DURATION in days or weeks is nominal in the event's zone: in UTC it becomes an explicit end.
-      if (n === 'DURATION' && /[DW]/.test(l.slice(l.indexOf(':') + 1))) nominal = true;
-      else kept.push(l);
-    }
-    parts.push({ head: kept.join('\r\n'), tail: [...b.nested, 'END:VEVENT'].join('\r\n'), hadDtend: nominal || dtend });
-  }
-  let out = ['BEGIN:VCALENDAR', ...calProps].join('\r\n');
-  const sorted = spans.length > 1 ? [...spans].sort((a, b) => a.start - b.start) : spans;
-  for (const s of sorted) {
-    const b = s.comp === undefined ? undefined : parts[s.comp];
-    if (!b || !Number.isFinite(s.start) || !Number.isFinite(s.end)) return undefined;
-    out += `\r\n${b.head}\r\nDTSTART:${formatUtcDateTime(s.start)}`;
-    if (b.hadDtend) out += `\r\nDTEND:${formatUtcDateTime(s.end)}`;
-    if (s.rid !== undefined) out += `\r\nRECURRENCE-ID:${formatUtcDateTime(s.rid)}`;
-    out += `\r\n${b.tail}`;
-  }
-  return `${out}\r\nEND:VCALENDAR\r\n`;
 }
 
 /** §9.6.5 for stored text: the fast path when spans are given and suffice, else the general one. */

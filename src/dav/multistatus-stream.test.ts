@@ -76,3 +76,28 @@ describe('streamed multistatus (RFC 4918 §13)', () => {
     await assert.rejects(collectXml(body), /backend down/);
   });
 });
+
+describe('streamed multistatus: CRs escaped per chunk', () => {
+  const texts = ['BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n', 'a < b & c\r\nd > e\r', 'no CR', '\r', 'x"y\'z &amp;'];
+  const response = (i: number): XmlElement =>
+    propstatResponse(`/dav/calendars/alice/cal/${i}.ics`, [
+      {
+        status: 200,
+        props: [el(clark('urn:ietf:params:xml:ns:caldav', 'calendar-data'), [texts[i % texts.length], 'tail\r\n'])],
+      },
+      { status: 404, props: [el(clark('urn:x-other', 'missing'), [], { note: 'a\rb "c"' })] },
+    ]);
+
+  it('writes every text exactly as the tree writer escapes it (CR as &#13;), in one chunk and in many', async () => {
+    for (const n of [texts.length, 4000]) {
+      const all = Array.from({ length: n }, (_, i) => response(i));
+      const streamed = await collectXml(await bodyOf(all));
+      const tree = writeXml(multistatus(all).body as XmlElement);
+      assert.ok(!streamed.includes('\r'), 'no raw CR left');
+      // The same serialisation as the tree writer's (which escapes each text whole), root aside.
+      const inner = (s: string) => s.slice(s.indexOf('<d:response>'), s.lastIndexOf('</d:multistatus>'));
+      assert.equal(inner(streamed), inner(tree));
+      assert.deepEqual(parseXml(streamed), parseXml(tree));
+    }
+  });
+});

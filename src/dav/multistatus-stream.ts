@@ -32,7 +32,7 @@ async function* chunks(
     writer.write(r, parts);
     for (let i = from; i < parts.length; i++) size += parts[i].length;
     if (size >= CHUNK) {
-      yield parts.join('');
+      yield writer.join(parts);
       parts = [];
       size = 0;
     }
@@ -40,7 +40,7 @@ async function* chunks(
   for (const t of trailer) writer.write(t, parts);
   parts.push(TAIL);
   state.finished = true;
-  yield parts.join('');
+  yield writer.join(parts);
   return undefined;
 }
 

@@ -23,6 +23,11 @@ export function escapeText(s: string): string {
   return s.replace(TEXT_SPECIALS, escapeChar);
 }
 
+/** Escapes `&`, `<`, `>` (and CR with them); a text without markup is returned as it is, CRs and all. */
+function escapeMarkup(s: string): string {
+  return MARKUP.test(s) ? s.replace(TEXT_SPECIALS, escapeChar) : s;
+}
+
 function escapeAttr(s: string): string {
   return ATTR_SPECIAL.test(s) ? s.replace(ATTR_SPECIALS, escapeChar) : s;
 }
@@ -53,6 +58,8 @@ interface Ctx {
   root: Map<string, string>;
   counter: { n: number };
   tags: Map<string, Tags>;
+  /** Text escaper: escapeText, or escapeMarkup when CRs are escaped per chunk (FragmentWriter.join). */
+  text: (s: string) => string;
 }
 
 function collectNamespaces(e: XmlNode, into: Set<string>): void {
@@ -68,7 +75,7 @@ function hasAttrs(attrs: Record<string, string>): boolean {
 
 function writeChildren(e: XmlElement, ctx: Ctx, out: string[]): void {
   for (const c of e.children) {
-    if (typeof c === 'string') out.push(escapeText(c));
+    if (typeof c === 'string') out.push(ctx.text(c));
     else writeElement(c, ctx, out);
   }
 }
@@ -151,12 +158,24 @@ export class FragmentWriter {
       tags = new Map();
       tagCaches.set(root, tags);
     }
-    this.ctx = { prefixes: root, root, counter: { n: 0 }, tags };
+    this.ctx = { prefixes: root, root, counter: { n: 0 }, tags, text: escapeMarkup };
   }
 
-  /** Appends the serialised element to `out`. */
+  /**
+   * Appends the serialised element to `out`. CRs in text are left for `join` to escape: one pass
+   * over a chunk costs a fraction of one per calendar body (most bodies have CRs and no markup).
+   */
   write(e: XmlElement, out: string[]): void {
     writeElement(e, this.ctx, out);
+  }
+
+  /**
+   * The written parts as one string, CRs escaped as `&#13;`. Only text can hold a raw CR here:
+   * names cannot, and attribute values and text with markup were escaped whole.
+   */
+  join(parts: string[]): string {
+    const s = parts.join('');
+    return s.includes('\r') ? s.replaceAll('\r', '&#13;') : s;
   }
 }
 
@@ -175,7 +194,7 @@ export function writeXml(root: XmlElement): string {
   }
   const body: string[] = [];
   // The root is written in full (never from the tag cache) so its declarations can be injected.
-  writeGeneral(root, { prefixes, root: prefixes, counter: { n: 0 }, tags: new Map() }, body);
+  writeGeneral(root, { prefixes, root: prefixes, counter: { n: 0 }, tags: new Map(), text: escapeText }, body);
   const first = body[0];
   const cut = first.search(/[\s/>]/);
   body[0] = first.slice(0, cut) + decls + first.slice(cut);
