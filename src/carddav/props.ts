@@ -6,29 +6,49 @@ import type { PropertyDef } from '../dav/props/registry.ts';
 import type { Resource } from '../dav/resource.ts';
 import { carddav, dav } from '../dav/xml/names.ts';
 import { el, textOf, type XmlNode } from '../dav/xml/tree.ts';
-import { parseAddressDataRequest, SUPPORTED_ADDRESS_DATA, selectProperties } from './address-data.ts';
+import {
+  parseAddressDataRequest,
+  type SelectedProperty,
+  SUPPORTED_ADDRESS_DATA,
+  selectProperties,
+} from './address-data.ts';
 import { COLLATIONS } from './collation.ts';
 import { representationFor, representObject } from './representation.ts';
 import { isAddressbook, isAddressObject } from './resource-kind.ts';
 
 const isPrincipal = (r: Resource): boolean => r.type === 'principal';
 
+const utf8 = new TextDecoder('utf-8');
+
 /**
  * The address object as the client gets it (§10.4): in the version and group flavour the request or
  * the client profile asks for (representation.ts; the stored form otherwise), quirk payloadOut hooks
- * applied (as GET does), then the §10.4.2 property selection.
+ * applied (as GET does), then the §10.4.2 property selection. Synchronous when nothing is converted
+ * (the common case: no promise per object of a multiget).
  */
-async function addressData(
+function addressData(
   ctx: DavContext,
   res: Resource,
   requested: Parameters<PropertyDef['get']>[2],
-): Promise<XmlNode[] | undefined> {
+): XmlNode[] | undefined | Promise<XmlNode[] | undefined> {
   if (res.type !== 'object' || !res.object) return undefined;
   const req = parseAddressDataRequest(requested);
-  const shown = await representObject(res, res.object, representationFor(ctx, req));
-  let text = shown.text;
-  for (const q of ctx.quirks) if (q.payloadOut) text = q.payloadOut(shown.contentType, text);
-  if (req.props) text = selectProperties(text, req.props);
+  const want = representationFor(ctx, req);
+  // Nothing to convert: every card, groups and lists included, is served as stored (convert.ts represent).
+  if (want.version === undefined && want.flavour === undefined)
+    return finish(ctx, req.props, res.object.contentType, utf8.decode(res.object.body));
+  return representObject(res, res.object, want).then((shown) => finish(ctx, req.props, shown.contentType, shown.text));
+}
+
+function finish(
+  ctx: DavContext,
+  props: SelectedProperty[] | undefined,
+  contentType: string,
+  stored: string,
+): XmlNode[] {
+  let text = stored;
+  for (const q of ctx.quirks) if (q.payloadOut) text = q.payloadOut(contentType, text);
+  if (props) text = selectProperties(text, props);
   return [text];
 }
 

@@ -16,7 +16,8 @@ export interface OpenedStore {
 
 /** Anything with a fetch handler (a Hono app). */
 export interface FetchApp {
-  fetch(request: Request): Response | Promise<Response>;
+  /** `env` is what @hono/node-server passes (the Node request and response: the HTTP version). */
+  fetch(request: Request, env?: unknown): Response | Promise<Response>;
 }
 
 export interface CliRuntime {
