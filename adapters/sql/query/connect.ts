@@ -45,6 +45,8 @@ export interface SqlConnection {
   readonly db: AnyDb;
   /** The raw node:sqlite handle when dialect is 'sqlite' (pragmas, the synchronous fast paths). */
   readonly sqlite?: DatabaseSync;
+  /** pg's pool when dialect is 'postgres' (the native profile's statements run on it directly, pg-runner.ts). */
+  readonly pgPool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -104,11 +106,18 @@ function openPostgres(o: NetworkDbOptions): SqlConnection {
   // A client losing its server must not crash the process, idle (pool 'error') or checked out (its own
   // 'error' event, which has no listener while a transaction holds it); the query in flight reports it.
   pool.on('error', () => {});
-  pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    // Named statements (pg-runner.ts) skip parsing, not planning: a generic plan made while a table was
+    // small (a new install, an import under way) stays cached and scans, so each run gets its own plan.
+    // Queued before any statement of the client's first user; PostgreSQL < 12 lacks the setting.
+    client.query('SET plan_cache_mode = force_custom_plan').catch(() => {});
+  });
   const db: AnyDb = new Kysely({ dialect: new PostgresDialect({ pool }) });
   return {
     dialect: 'postgres',
     db,
+    pgPool: pool,
     async close() {
       await db.destroy();
     },

@@ -1,15 +1,20 @@
-// Runs the native profile's SQL on SQLite, PostgreSQL and MySQL/MariaDB through Kysely's connections. A
-// statement is written once (SQLite spelling: `?` or `:name` parameters, "double-quoted" identifiers),
-// translated for the dialect once and cached, and executed as a pre-compiled query: the hot paths build
-// no query trees (SQLite: a statement outside a transaction runs on its cached prepared statement directly).
+// Runs the native profile's SQL on SQLite, PostgreSQL and MySQL/MariaDB. A statement is written once
+// (SQLite spelling: `?` or `:name` parameters, "double-quoted" identifiers), translated for the dialect once
+// and cached (statements.ts), and executed as a pre-compiled query: the hot paths build no query trees
+// (SQLite: a statement outside a transaction runs on its cached prepared statement directly; PostgreSQL:
+// on pg's pool, often-used statements prepared, pg-runner.ts; MySQL/MariaDB: through Kysely's executor).
 // Transactions hold one pooled connection and map driver failures onto BackendError.
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
-import { type CompiledQuery, type Kysely, RawNode } from 'kysely';
+import type { Kysely } from 'kysely';
+import type pg from 'pg';
 import type { SqlConnection, SqlDialectName } from './connect.ts';
 import { mapDriverError } from './errors.ts';
 import { GroupCommit } from './group-commit.ts';
+import { PgRunner, pgTransaction } from './pg-runner.ts';
+import { compile, type Params } from './statements.ts';
 
-export type Params = readonly unknown[] | Readonly<Record<string, unknown>>;
+export type { Params } from './statements.ts';
+export { translate } from './statements.ts';
 export type Row = Record<string, unknown>;
 
 /** What the store's functions run statements on: the pool, or one connection inside a transaction. */
@@ -19,80 +24,6 @@ export interface Q {
   get(text: string, params?: Params): Promise<Row | undefined>;
   /** Runs a write; resolves to the number of affected rows. */
   run(text: string, params?: Params): Promise<number>;
-}
-
-interface Translated {
-  sql: string;
-  /** Parameter names in placeholder order when the text used `:name`; undefined for positional `?`. */
-  names: string[] | undefined;
-  node: RawNode;
-}
-
-/** Rewrites placeholders and identifier quotes for `dialect`, leaving string literals alone. */
-export function translate(text: string, dialect: SqlDialectName): Translated {
-  let out = '';
-  let n = 0;
-  let names: string[] | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === "'") {
-      const end = text.indexOf("'", i + 1);
-      const stop = end < 0 ? text.length : end + 1;
-      out += text.slice(i, stop);
-      i = stop - 1;
-    } else if (ch === '"' && dialect === 'mysql') {
-      out += '`';
-    } else if (ch === '?') {
-      out += dialect === 'postgres' ? `$${++n}` : '?';
-    } else if (ch === ':' && text[i + 1] === ':') {
-      out += '::';
-      i++;
-    } else if (ch === ':' && /[A-Za-z_]/.test(text[i + 1] ?? '')) {
-      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i + 1));
-      const name = m?.[0] ?? '';
-      names ??= [];
-      names.push(name);
-      out += dialect === 'postgres' ? `$${++n}` : '?';
-      i += name.length;
-    } else {
-      out += ch;
-    }
-  }
-  return { sql: out, names, node: RawNode.createWithSql(out) };
-}
-
-/** Network drivers want Buffers for binary parameters (pg: bytea, mysql2: an escaped blob). */
-function param(v: unknown): unknown {
-  if (v instanceof Uint8Array && !Buffer.isBuffer(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-  return v;
-}
-
-let queryCounter = 0;
-
-/** Statement text → its translation, one cache per dialect (statements are a fixed, small set). */
-const caches: Record<SqlDialectName, Map<string, Translated>> = {
-  sqlite: new Map(),
-  postgres: new Map(),
-  mysql: new Map(),
-};
-
-function compile(dialect: SqlDialectName, text: string, params: Params | undefined): CompiledQuery {
-  const cache = caches[dialect];
-  let t = cache.get(text);
-  if (!t) {
-    t = translate(text, dialect);
-    cache.set(text, t);
-  }
-  let values: unknown[];
-  if (t.names) {
-    const byName = (params ?? {}) as Record<string, unknown>;
-    values = t.names.map((k) => byName[k]);
-  } else {
-    values = (params ?? []) as unknown[];
-  }
-  if (dialect !== 'sqlite') values = values.map(param);
-  // The shape CompiledQuery.raw builds, without re-parsing the SQL into a new node each call.
-  return { sql: t.sql, query: t.node, parameters: values, queryId: { queryId: `q${++queryCounter}` } } as CompiledQuery;
 }
 
 /** Statements on a Kysely instance (the pool, or a single-connection one inside a transaction). */
@@ -172,12 +103,16 @@ export class SqlExec extends Runner {
   readonly #sqlite: DatabaseSync | undefined;
   readonly #statements = new Map<string, StatementSync>();
   readonly #group: GroupCommit | undefined;
+  readonly #pgPool: pg.Pool | undefined;
+  readonly #pg: PgRunner | undefined;
 
   constructor(conn: SqlConnection) {
     super(conn.dialect, conn.db);
     this.conn = conn;
     this.#sqlite = conn.sqlite;
     if (conn.sqlite) this.#group = new GroupCommit((fn) => this.#transaction(BEGIN.sqlite.write, fn));
+    this.#pgPool = conn.pgPool;
+    if (conn.pgPool) this.#pg = new PgRunner({ pool: conn.pgPool });
   }
 
   /**
@@ -201,6 +136,7 @@ export class SqlExec extends Runner {
   }
 
   override async all(text: string, params?: Params): Promise<Row[]> {
+    if (this.#pg) return this.#pg.all(text, params);
     const st = this.#direct(text);
     if (!st) return super.all(text, params);
     try {
@@ -211,6 +147,7 @@ export class SqlExec extends Runner {
   }
 
   override async run(text: string, params?: Params): Promise<number> {
+    if (this.#pg) return this.#pg.run(text, params);
     const st = this.#direct(text);
     if (!st) return super.run(text, params);
     try {
@@ -236,6 +173,7 @@ export class SqlExec extends Runner {
 
   async #transaction<T>(begin: string, fn: (q: Q) => Promise<T>): Promise<T> {
     const dialect = this.dialect;
+    if (this.#pgPool) return pgTransaction(this.#pgPool, begin, fn);
     try {
       return await this.conn.db.connection().execute(async (db) => {
         // SQLite: the held connection is the one handle, so the transaction's statements run on their
