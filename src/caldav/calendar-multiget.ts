@@ -32,21 +32,23 @@ export const calendarMultiget: ReportHandler<CalendarMultiget> = {
   async run(ctx: DavContext, target: Resource, q: CalendarMultiget) {
     const { info, backend } = calendarOf(target);
     const targets: HrefTarget[] = q.hrefs.map((h) => objectHrefTarget(ctx.hrefs, info.ref, h));
-    // Objects are read a batch of hrefs at a time, rendered and released (streamed multistatus).
-    async function* responses(): AsyncGenerator<XmlElement> {
+    // Objects are read a batch of hrefs at a time, rendered and released (streamed multistatus);
+    // each batch's responses go to the writer as one array.
+    async function* responses(): AsyncGenerator<XmlElement[]> {
       for (let i = 0; i < targets.length; i += RENDER_BATCH) {
         const batch = targets.slice(i, i + RENDER_BATCH);
         const names = [...new Set(batch.flatMap((t) => (t.kind === 'member' ? [t.name] : [])))];
         const objects = names.length ? await backend.getObjects(info.ref, names) : [];
         const byName = new Map(objects.map((o) => [o.name, o]));
+        const out: XmlElement[] = [];
         for (let j = 0; j < batch.length; j++) {
           const t = batch[j];
           if (t.kind === 'outside') {
-            yield statusResponse(q.hrefs[i + j], 403);
+            out.push(statusResponse(q.hrefs[i + j], 403));
             continue;
           }
           const o = byName.get(t.name);
-          if (!o) yield statusResponse(ctx.hrefs.object(info.ref, t.name), 404);
+          if (!o) out.push(statusResponse(ctx.hrefs.object(info.ref, t.name), 404));
           else {
             const r: ObjectResource = {
               type: 'object',
@@ -55,9 +57,10 @@ export const calendarMultiget: ReportHandler<CalendarMultiget> = {
               ref: { name: o.name, etag: o.etag },
               object: o,
             };
-            yield await renderOne(ctx, r, q.props);
+            out.push(await renderOne(ctx, r, q.props));
           }
         }
+        yield out;
       }
     }
     return streamMultistatus(responses());

@@ -7,7 +7,7 @@ import type { CollectionInfo, StoredObject, TimeSpan } from '../backend/types.ts
 import type { DavContext } from '../dav/context.ts';
 import { DavError } from '../dav/dav-error.ts';
 import { streamMultistatus } from '../dav/multistatus-stream.ts';
-import { needsBody, type PropRequest, renderEach } from '../dav/props/render.ts';
+import { needsBody, type PropRequest, renderBatches } from '../dav/props/render.ts';
 import type { ReportHandler } from '../dav/reports/registry.ts';
 import type { ObjectResource, Resource } from '../dav/resource.ts';
 import { caldav, dav } from '../dav/xml/names.ts';
@@ -209,7 +209,7 @@ export const calendarQuery: ReportHandler<CalendarQuery> = {
   async run(ctx: DavContext, target: Resource, q: CalendarQuery) {
     // Each batch of candidates is filtered and rendered before the next is read (streamed multistatus).
     const expand = expandRange(q.props);
-    async function* responses(): AsyncGenerator<XmlElement> {
+    async function* responses(): AsyncGenerator<XmlElement[]> {
       for await (const batch of candidates(ctx, target, q)) {
         const found: ObjectResource[] = [];
         for (const r of batch.items) {
@@ -217,7 +217,7 @@ export const calendarQuery: ReportHandler<CalendarQuery> = {
           if (sure || matches(ctx, q, r, batch.trusted, expand)) found.push(r);
           if (q.timezone && r.object) rememberTimezone(r.object, q.timezone);
         }
-        yield* renderEach(ctx, found, q.props);
+        yield* renderBatches(ctx, found, q.props);
       }
     }
     return streamMultistatus(responses());

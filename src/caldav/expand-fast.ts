@@ -38,10 +38,14 @@ function propName(line: string): string {
 
 /** The parameters of a content line (from its first ';' up to the value), upper-cased, or ''. */
 function paramsOf(line: string): string {
-  const semi = line.indexOf(';');
-  if (semi < 0) return '';
-  const colon = line.indexOf(':');
-  if (colon >= 0 && colon < semi) return '';
+  let semi = 0;
+  for (; semi < line.length; semi++) {
+    const c = line.charCodeAt(semi);
+    if (c === 58) return ''; // ':' before any ';': no parameters
+    if (c === 59) break;
+  }
+  if (semi === line.length) return '';
+  const colon = line.indexOf(':', semi);
   return line.slice(semi, colon < 0 ? undefined : colon).toUpperCase();
 }
 
@@ -106,8 +110,8 @@ function templateOf(text: string): Template | undefined {
   let dtend: string | undefined;
   let duration: number | undefined;
   let recurring = false;
-  let floating = false;
   let closed = false;
+  const floating = (lines: string[]) => lines.some((l) => FLOATING_DATE_TIME.test(lineValue(l)));
   scan(text, (line, name) => {
     if (depth === -1) {
       depth = 0;
@@ -121,7 +125,7 @@ function templateOf(text: string): Template | undefined {
         kept = ['BEGIN:VEVENT'];
         nested = [];
         dtstart = dtend = duration = undefined;
-        recurring = floating = false;
+        recurring = false;
       }
       return true;
     }
@@ -134,7 +138,7 @@ function templateOf(text: string): Template | undefined {
       else {
         if (!dtstart) return false;
         const isDate = isDateLine(dtstart);
-        if (isDate && (floating || (dtend !== undefined && !isDateLine(dtend)))) return false;
+        if (isDate && ((dtend !== undefined && !isDateLine(dtend)) || floating(kept) || floating(nested))) return false;
         // A floating DTSTART is read in a zone; other floating values would need converting too.
         if (!isDate && !hasTzid(dtstart) && !/Z$/i.test(lineValue(dtstart))) return false;
         let hadDtend = dtend !== undefined;
@@ -162,11 +166,9 @@ function templateOf(text: string): Template | undefined {
       }
       if (hasTzid(line)) return false;
       if (name === 'DURATION') duration = kept.length;
-      else if (FLOATING_DATE_TIME.test(lineValue(line))) floating = true;
       kept.push(line);
     } else {
       if (hasTzid(line)) return false;
-      if (FLOATING_DATE_TIME.test(lineValue(line))) floating = true;
       nested.push(line);
     }
     return true;

@@ -15,12 +15,24 @@ export interface RenderHints {
 
 const hints = new WeakMap<StoredObject, RenderHints>();
 
+/** The hints of an object, created on first use (one small object per object of a report). */
+function own(o: StoredObject): RenderHints {
+  let h = hints.get(o);
+  if (!h) {
+    h = {};
+    hints.set(o, h);
+  }
+  return h;
+}
+
 export function rememberSpans(o: StoredObject, spans: TimeSpan[], range: { start: number; end: number }): void {
-  hints.set(o, { ...hints.get(o), spans, spansRange: range });
+  const h = own(o);
+  h.spans = spans;
+  h.spansRange = range;
 }
 
 export function rememberTimezone(o: StoredObject, timezone: string): void {
-  hints.set(o, { ...hints.get(o), timezone });
+  own(o).timezone = timezone;
 }
 
 export function hintsFor(o: StoredObject | undefined): RenderHints {
@@ -28,5 +40,5 @@ export function hintsFor(o: StoredObject | undefined): RenderHints {
 }
 
 export function rememberParsed(o: StoredObject, root: IcalComponent): void {
-  hints.set(o, { ...hints.get(o), root });
+  own(o).root = root;
 }

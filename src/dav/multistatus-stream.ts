@@ -19,8 +19,11 @@ const HEAD =
   '>';
 const TAIL = '</d:multistatus>';
 
+/** Responses one by one, or in batches (renderBatches). */
+export type Responses = AsyncIterable<XmlElement | XmlElement[]> | Iterable<XmlElement>;
+
 async function* chunks(
-  responses: AsyncIterable<XmlElement> | Iterable<XmlElement>,
+  responses: Responses,
   trailer: XmlElement[],
   state: { finished: boolean },
 ): AsyncGenerator<string, undefined> {
@@ -29,7 +32,8 @@ async function* chunks(
   let size = HEAD.length;
   for await (const r of responses) {
     const from = parts.length;
-    writer.write(r, parts);
+    if (Array.isArray(r)) for (const e of r) writer.write(e, parts);
+    else writer.write(r, parts);
     for (let i = from; i < parts.length; i++) size += parts[i].length;
     if (size >= CHUNK) {
       yield writer.join(parts);
@@ -48,10 +52,7 @@ async function* chunks(
  * A 207 multistatus of `responses` (in order) followed by `trailer` (e.g. DAV:sync-token). Resolves
  * once the first chunk is written; a short document is then complete and sent as one string.
  */
-export async function streamMultistatus(
-  responses: AsyncIterable<XmlElement> | Iterable<XmlElement>,
-  trailer: XmlElement[] = [],
-): Promise<DavResponse> {
+export async function streamMultistatus(responses: Responses, trailer: XmlElement[] = []): Promise<DavResponse> {
   const state = { finished: false };
   const gen = chunks(responses, trailer, state);
   const first = await gen.next();

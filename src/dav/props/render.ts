@@ -92,6 +92,28 @@ export async function* renderEach(
   }
 }
 
+/**
+ * renderEach a batch at a time: the responses of each RENDER_BATCH resources as one array, so a
+ * streamed report crosses one generator step per batch instead of one per response.
+ */
+export async function* renderBatches(
+  ctx: DavContext,
+  resources: Resource[],
+  req: PropRequest,
+): AsyncGenerator<XmlElement[]> {
+  for (let i = 0; i < resources.length; i += RENDER_BATCH) {
+    const batch = resources.slice(i, i + RENDER_BATCH);
+    const loaded = needsBody(ctx, req, batch)
+      ? batch.filter((r): r is ObjectResource => r.type === 'object' && !r.object)
+      : [];
+    if (loaded.length) await loadBodies(loaded);
+    const out: XmlElement[] = [];
+    for (const res of batch) out.push(await renderOne(ctx, res, req));
+    for (const r of loaded) r.object = undefined;
+    yield out;
+  }
+}
+
 /** The `<D:response>` of one resource (its body loaded already when a property needs it). */
 export async function renderOne(ctx: DavContext, res: Resource, req: PropRequest): Promise<XmlElement> {
   const href = hrefOf(ctx.hrefs, res);
