@@ -18,7 +18,15 @@ export class DavError extends Error {
     message?: string,
     opts: { children?: XmlNode[]; headers?: Record<string, string> } = {},
   ) {
-    super(message ?? `HTTP ${status}`);
+    // A client error is an expected answer (a stale If-Match is 412 for most writes under contention), not a
+    // fault to trace: no stack is captured for it, which is most of what constructing an Error costs in V8.
+    const limit = Error.stackTraceLimit;
+    if (status < 500) Error.stackTraceLimit = 0;
+    try {
+      super(message ?? `HTTP ${status}`);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.status = status;
     this.condition = condition;
     this.conditionChildren = opts.children ?? [];
