@@ -25,9 +25,11 @@ import {
   stopServer,
   summarize,
   syncCollectionBody,
+  type Target,
   USER,
 } from './lib.ts';
 import { postgresCpuMs } from './pg-cpu.ts';
+import { RawConnection, type RawReply } from './raw-http.ts';
 import { generateVcards } from './vcards.ts';
 
 const { values: args } = parseArgs({
@@ -38,6 +40,13 @@ const { values: args } = parseArgs({
     objects: { type: 'string', default: '50' },
     'sync-runs': { type: 'string', default: '9' },
     'resync-runs': { type: 'string', default: '200' },
+    /**
+     * HTTP client of the contended-PUT phase: `raw` (bench/raw-http.ts, least CPU taken from the server on
+     * the shared cores) or `node` (node:http with a keep-alive agent, as the other phases).
+     */
+    client: { type: 'string', default: 'raw' },
+    /** Connect the server to PostgreSQL through its Unix socket instead of loopback TCP. */
+    socket: { type: 'boolean', default: false },
     /** Run the server under node --cpu-prof, profiles written to this directory. */
     'cpu-prof': { type: 'string' },
   },
@@ -57,7 +66,7 @@ const db = await pg.createDatabase();
 const configFile = join(work, 'davgate.yaml');
 writeFileSync(
   configFile,
-  `logging:\n  level: warn\nstorage:\n  kind: postgres\n  host: ${db.host}\n  port: ${db.port}\n  user: ${db.user}\n  database: ${db.database}\n  pool:\n    max: ${CONNS + 2}\n`,
+  `logging:\n  level: warn\nstorage:\n  kind: postgres\n  host: ${args.socket ? pg.dir : db.host}\n  port: ${db.port}\n  user: ${db.user}\n  database: ${db.database}\n  pool:\n    max: ${CONNS + 2}\n`,
 );
 let server: Awaited<ReturnType<typeof startServer>> | undefined;
 try {
@@ -69,6 +78,29 @@ try {
   if (server) await stopServer(server);
   await pg.stop();
   rmSync(work, { recursive: true, force: true });
+}
+
+type Contend = (method: 'PUT' | 'GET', path: string, ifMatch?: string, body?: string) => Promise<RawReply>;
+
+/** One connection of the contended phase: a conditional PUT (vCard, If-Match) or a GET, as --client says. */
+async function contendClient(target: Target): Promise<{ request: Contend; close(): void }> {
+  const headers = (method: string, ifMatch?: string) =>
+    method === 'PUT' ? { ...VCARD, 'If-Match': String(ifMatch) } : {};
+  if (args.client === 'raw') {
+    const c = await RawConnection.open(target);
+    return {
+      request: (method, path, ifMatch, body) => c.request(method, path, headers(method, ifMatch), body),
+      close: () => c.close(),
+    };
+  }
+  const agent = keepAliveAgent(1);
+  return {
+    request: async (method, path, ifMatch, body) => {
+      const r = await send(target, agent, method, path, headers(method, ifMatch), body);
+      return { status: r.status, etag: r.headers.etag, body: r.body };
+    },
+    close: () => agent.destroy(),
+  };
 }
 
 async function run(server: Awaited<ReturnType<typeof startServer>>): Promise<void> {
@@ -137,31 +169,25 @@ async function run(server: Awaited<ReturnType<typeof startServer>>): Promise<voi
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: CONNS }, async (_, w) => {
-      const a = keepAliveAgent(1);
+      const { request, close } = await contendClient(target);
       const mine = known.map((k) => ({ ...k }));
       while (attempts < PUTS) {
         const obj = Math.floor(random() * OBJECTS);
         const id = `w${w}-${attempts++}`;
         const ids = [...mine[obj].ids, id];
-        const r = await send(
-          target,
-          a,
-          'PUT',
-          `${book}contend-${obj}.vcf`,
-          { ...VCARD, 'If-Match': mine[obj].etag },
-          card(obj, ids),
-        );
+        const r = await request('PUT', `${book}contend-${obj}.vcf`, mine[obj].etag, card(obj, ids));
         if (r.status === 204 || r.status === 200 || r.status === 201) {
           okIds.push({ obj, id });
-          mine[obj] = { etag: String(r.headers.etag), ids };
+          mine[obj] = { etag: String(r.etag), ids };
         } else if (r.status === 412) {
           status412++;
-          const g = await send(target, a, 'GET', `${book}contend-${obj}.vcf`);
-          expectStatus(g, [200], 'GET after 412');
+          const g = await request('GET', `${book}contend-${obj}.vcf`);
+          if (g.status !== 200) throw new Error(`GET after 412: ${g.status}\n${g.body.slice(0, 500)}`);
           const note = /NOTE:([^\r\n]*)/.exec(g.body)?.[1] ?? '';
-          mine[obj] = { etag: String(g.headers.etag), ids: note.split(' ').filter(Boolean) };
-        } else expectStatus(r, [204], 'conditional PUT');
+          mine[obj] = { etag: String(g.etag), ids: note.split(' ').filter(Boolean) };
+        } else throw new Error(`conditional PUT: ${r.status}\n${r.body.slice(0, 500)}`);
       }
+      close();
     }),
   );
   const seconds = (performance.now() - t0) / 1000;

@@ -32,6 +32,8 @@ const { values: args } = parseArgs({
     only: { type: 'string', default: 'card-create,card-update,card-stale,card-get,cal-create' },
     /** The store on a throw-away PostgreSQL (test/support/postgres.ts) instead of SQLite. */
     postgres: { type: 'boolean', default: false },
+    /** With --postgres: connect through its Unix socket instead of loopback TCP. */
+    socket: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
   },
 });
@@ -39,7 +41,11 @@ const only = new Set(String(args.only).split(','));
 
 const dir = mkdtempSync(join(tmpdir(), 'davgate-putcore-'));
 const pg = args.postgres ? await startPostgres() : undefined;
-const store = pg ? await openSqlStore(await pg.createDatabase()) : await openSqlite(join(dir, 'davgate.sqlite'));
+const pgDb = pg ? await pg.createDatabase() : undefined;
+const store =
+  pg && pgDb
+    ? await openSqlStore(args.socket ? { ...pgDb, host: pg.dir } : pgDb)
+    : await openSqlite(join(dir, 'davgate.sqlite'));
 const state = new MemoryStateStore();
 await store.users.create({ name: 'bench', displayName: 'Bench' }, await hashPassword('pw', { N: 1024, r: 8, p: 1 }));
 await store.backend.admin.createCollection({ owner: 'bench', home: 'addressbooks', id: 'contacts' }, 'addressbook', {
