@@ -171,23 +171,24 @@ function matches(
   // §9.6.5 expand over the filter's own range: the zone spans name the instances (fast expand).
   const forExpand = tr && expand && tr.start === expand.start && tr.end === expand.end ? expand : undefined;
   const hits = (spans: TimeSpan[]) => spans.filter((s) => spanMatches(s, tr?.start, tr?.end));
-  const known = tr && zoneSpans(r, o, env, tr.end);
-  if (known) {
-    const found = hits(known);
+  const decide = (spans: TimeSpan[]) => {
+    const found = hits(spans);
     if (forExpand && found.length) rememberSpans(o, found, forExpand);
     return found.length > 0;
-  }
+  };
+  const known = tr && zoneSpans(r, o, env, tr.end);
+  if (known) return decide(known);
   const root = parseVcalendar(new TextDecoder('utf-8').decode(o.body));
   if (!root) {
     ctx.log.debug('calendar-query skips an unparsable stored object', { name: r.ref.name });
     return false;
   }
   rememberParsed(o, root);
-  if (tr) rememberZoneSpans(r.collection.ref, o.name, o.etag, env, root, tr.component);
-  const matched = matchesFilter(q.filter, root, env);
-  const computed = forExpand && matched ? zoneSpans(r, o, env, tr?.end) : undefined;
-  if (computed && forExpand) rememberSpans(o, hits(computed), forExpand);
-  return matched;
+  if (!tr) return matchesFilter(q.filter, root, env);
+  // The spans just computed decide as they will for the next query (one instance walk, not two).
+  rememberZoneSpans(r.collection.ref, o.name, o.etag, env, root, tr.component);
+  const computed = zoneSpans(r, o, env, tr.end);
+  return computed ? decide(computed) : matchesFilter(q.filter, root, env);
 }
 
 export const calendarQuery: ReportHandler<CalendarQuery> = {
