@@ -199,6 +199,12 @@ export function utcStamp(ms: number): string {
   return `${y}${D2[m]}${D2[d]}T${D2[h]}${D2[mi]}${D2[secs % 60]}Z`;
 }
 
+/** Whether spans are in start order already (the index returns them so, long spans aside). */
+function ascending(spans: TimeSpan[]): boolean {
+  for (let i = 1; i < spans.length; i++) if (spans[i].start < spans[i - 1].start) return false;
+  return true;
+}
+
 /**
  * §9.6.5 from the instance spans overlapping the range (exact VEVENT objects: from the index, or
  * remembered in the query's zone). Undefined when the object needs the general path: another
@@ -210,7 +216,7 @@ export function expandWithSpans(text: string, spans: TimeSpan[]): string | undef
   if (!t) return undefined;
   const { calHead, parts } = t;
   let out = calHead;
-  const sorted = spans.length > 1 ? [...spans].sort((a, b) => a.start - b.start) : spans;
+  const sorted = ascending(spans) ? spans : [...spans].sort((a, b) => a.start - b.start);
   for (const s of sorted) {
     const b = s.comp === undefined ? undefined : parts[s.comp];
     if (!b || !Number.isFinite(s.start) || !Number.isFinite(s.end)) return undefined;
