@@ -1,8 +1,9 @@
-// Issue 5 benchmark: the native SQL store on PostgreSQL behind the real server (node src/main.ts serve with
-// storage.kind postgres). Measures the initial sync-collection of a 3,500-contact address book, the
+// Issue 5 benchmark: the native SQL store on PostgreSQL behind the real server (scripts/start.sh, as an operator
+// starts it, with storage.kind postgres; --entry src for node src/main.ts). Measures the initial sync-collection of a 3,500-contact address book, the
 // no-change sync, and conditional PUTs (If-Match) from several connections contending on a few objects,
 // counting lost updates: every 2xx PUT's change must be in the final data (412s are fine).
-// Run by hand: node bench/postgres.ts [--cards 3500] [--puts 2000] [--connections 8] [--objects 50] [--cpu-prof DIR]
+// Run by hand: node bench/postgres.ts [--cards 3500] [--puts 2000] [--connections 8] [--objects 50] [--entry start|src]
+//                                     [--cpu-prof DIR]
 // Results: docs/performance.md §"SQL on PostgreSQL". PostgreSQL comes from test/support/postgres.ts
 // (a throw-away server in a temp directory; fsync and synchronous_commit off, as for the tests).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,10 +48,16 @@ const { values: args } = parseArgs({
     client: { type: 'string', default: 'raw' },
     /** Connect the server to PostgreSQL through its Unix socket instead of loopback TCP. */
     socket: { type: 'boolean', default: false },
+    /**
+     * How the server starts (bench/server.ts): `start` = scripts/start.sh as an operator runs it (stripped
+     * JavaScript, its V8 flags), `src` = node src/main.ts with Node's defaults.
+     */
+    entry: { type: 'string', default: 'start' },
     /** Run the server under node --cpu-prof, profiles written to this directory. */
     'cpu-prof': { type: 'string' },
   },
 });
+if (args.entry !== 'start' && args.entry !== 'src') throw new Error('--entry: start or src');
 const CARDS = Number(args.cards);
 const PUTS = Number(args.puts);
 const CONNS = Number(args.connections);
@@ -71,7 +78,7 @@ writeFileSync(
 let server: Awaited<ReturnType<typeof startServer>> | undefined;
 try {
   runUserAdd(ROOT, join(work, 'data'), configFile);
-  server = await startServer(ROOT, join(work, 'data'), configFile, args['cpu-prof'], 'src');
+  server = await startServer(ROOT, join(work, 'data'), configFile, args['cpu-prof'], args.entry);
   await run(server);
 } finally {
   // Whatever failed, the throw-away PostgreSQL and the data go.

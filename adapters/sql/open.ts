@@ -39,7 +39,8 @@ export async function nativeStore(conn: SqlConnection, options: SqlStoreOptions 
 
 /** Connects to the database, migrates it and opens the native store; close() closes the connection. */
 export async function openSqlStore(options: SqlConnectionOptions & SqlStoreOptions): Promise<OpenedSqlStore> {
-  const conn = await openSqlConnection(options);
+  // The native schema has an index for every statement: cached generic plans are safe (connect.ts).
+  const conn = await openSqlConnection(options.dialect === 'sqlite' ? options : { plans: 'indexed', ...options });
   try {
     return await nativeStore(conn, options);
   } catch (err) {

@@ -32,7 +32,11 @@ describe('storage: postgres / mysql', () => {
       password: 's3cret',
       database: 'gw',
       pool: { max: 10, connectTimeoutMs: 5000, statementTimeoutMs: 15000, idleTimeoutMs: 30000 },
+      plans: 'indexed',
     });
+    const sabre = configSchema.parse({ storage: { ...base, kind: 'postgres', profile: 'sabredav' } });
+    const sabreOpts = connectionOptions(sabre.storage, {});
+    assert.equal(sabreOpts.dialect === 'postgres' ? sabreOpts.plans : undefined, 'custom');
   });
 
   it('refuses a password in the YAML, both password sources, and columns without a mapping', () => {

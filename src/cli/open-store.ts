@@ -38,6 +38,9 @@ export function connectionOptions(s: Storage, env: NodeJS.ProcessEnv = process.e
     password: storagePassword(s, env),
     database: s.database,
     pool: s.pool,
+    // davgate's own schema has an index for every statement (cached generic plans are safe); a groupware
+    // schema may not, so each run is planned (adapters/sql/query/connect.ts).
+    plans: s.profile === 'native' ? 'indexed' : 'custom',
   };
 }
 

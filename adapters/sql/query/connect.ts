@@ -29,6 +29,13 @@ export interface NetworkDbOptions {
   password?: string;
   database: string;
   pool?: PoolOptions;
+  /**
+   * PostgreSQL query plans per session. `custom` (default): every run gets its own plan — a generic plan
+   * made while a table was small (a new install, an import under way) would stay cached and scan.
+   * `indexed`: for davgate's own schema, where an index serves every statement: sequential scans are
+   * disabled for the session (so no cached plan can scan) and generic plans are kept (no planning per run).
+   */
+  plans?: 'custom' | 'indexed';
 }
 
 export type SqlConnectionOptions =
@@ -51,6 +58,11 @@ export interface SqlConnection {
 }
 
 /** Opens a connection (pool) and checks that the database answers. */
+const PLAN_SETTINGS = {
+  custom: 'SET plan_cache_mode = force_custom_plan',
+  indexed: 'SET enable_seqscan = off',
+} as const;
+
 export async function openSqlConnection(opts: SqlConnectionOptions): Promise<SqlConnection> {
   if (opts.dialect === 'sqlite') return openSqlite(opts.file, opts.busyTimeoutMs ?? 5000);
   const conn = opts.dialect === 'postgres' ? openPostgres(opts) : openMysql(opts);
@@ -108,10 +120,9 @@ function openPostgres(o: NetworkDbOptions): SqlConnection {
   pool.on('error', () => {});
   pool.on('connect', (client) => {
     client.on('error', () => {});
-    // Named statements (pg-runner.ts) skip parsing, not planning: a generic plan made while a table was
-    // small (a new install, an import under way) stays cached and scans, so each run gets its own plan.
-    // Queued before any statement of the client's first user; PostgreSQL < 12 lacks the setting.
-    client.query('SET plan_cache_mode = force_custom_plan').catch(() => {});
+    // Named statements (pg-runner.ts) skip parsing; whether they skip planning too is `plans` (above).
+    // Queued before any statement of the client's first user; PostgreSQL < 12 lacks plan_cache_mode.
+    client.query(PLAN_SETTINGS[o.plans ?? 'custom']).catch(() => {});
   });
   const db: AnyDb = new Kysely({ dialect: new PostgresDialect({ pool }) });
   return {

@@ -34,6 +34,20 @@ describe('PgRunner (postgres)', { skip }, () => {
     assert.equal(await q.get('SELECT v FROM kv WHERE k = :k', { k: 'none' }), undefined);
   });
 
+  test('plans: each run planned by default; indexed sessions scan no table and keep generic plans', async () => {
+    const setting = async (c: SqlConnection, name: string) =>
+      String((await new SqlExec(c).get(`SELECT current_setting('${name}') AS v`))?.v);
+    assert.equal(await setting(conn, 'plan_cache_mode'), 'force_custom_plan');
+    assert.equal(await setting(conn, 'enable_seqscan'), 'on');
+    const indexed = await openSqlConnection({ ...(await server.createDatabase()), pool: { max: 1 }, plans: 'indexed' });
+    try {
+      assert.equal(await setting(indexed, 'plan_cache_mode'), 'auto');
+      assert.equal(await setting(indexed, 'enable_seqscan'), 'off');
+    } finally {
+      await indexed.close();
+    }
+  });
+
   test('run counts rows of INSERT, UPDATE and DELETE, not of SELECT', async () => {
     for (let i = 0; i < 5; i++) {
       assert.equal(await q.run('UPDATE kv SET v = v + 1 WHERE k = ?', ['a']), 1);
