@@ -95,7 +95,7 @@ export class SqlBackend implements Backend {
   async getCollectionObject(ref: CollectionRef, name: string) {
     const row = await this.#sql.get(COLLECTION_OBJECT, [`${ref.id}/${name}`, name, ref.owner, ref.home, ref.id]);
     if (!row) return undefined;
-    const collection = toInfo({ ...row, dead_props: row.c_dead_props });
+    const collection = toInfo(row, 'c_dead_props');
     if (row.name == null) return { collection, childCollection: row.child != null };
     return { collection, object: toStored(row), childCollection: false };
   }

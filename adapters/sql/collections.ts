@@ -17,11 +17,12 @@ export interface CollectionHandle {
   minToken: number;
 }
 
-export function toInfo(row: Row): CollectionInfo {
+/** A collections row as CollectionInfo; `deadPropsColumn` names the column when a join renamed it. */
+export function toInfo(row: Row, deadPropsColumn = 'dead_props'): CollectionInfo {
   const info: CollectionInfo = {
     ref: { owner: String(row.owner), home: row.home as CollectionRef['home'], id: String(row.id) },
     kind: row.kind as CollectionKind,
-    deadProps: parseJson<Record<string, XmlElement>>(row.dead_props, {}),
+    deadProps: parseJson<Record<string, XmlElement>>(row[deadPropsColumn], {}),
   };
   if (row.display_name != null) info.displayName = String(row.display_name);
   if (row.description != null) info.description = String(row.description);
@@ -68,7 +69,7 @@ export async function listInfos(q: Q, owner: string, home: CollectionRef['home']
     `SELECT ${COLUMNS} FROM collections WHERE owner = ? AND home = ? ORDER BY sort_order IS NULL, sort_order, id`,
     [owner, home],
   );
-  return rows.map(toInfo);
+  return rows.map((r) => toInfo(r));
 }
 
 /** Collection ids are slash paths without empty, `.` or `..` segments. */

@@ -11,7 +11,7 @@ import type { SqlConnection, SqlDialectName } from './connect.ts';
 import { mapDriverError } from './errors.ts';
 import { GroupCommit } from './group-commit.ts';
 import { PgRunner, pgTransaction } from './pg-runner.ts';
-import { compile, type Params } from './statements.ts';
+import { compile, type Params, translated, values } from './statements.ts';
 
 export type { Params } from './statements.ts';
 export { translate } from './statements.ts';
@@ -76,7 +76,7 @@ class HeldSqlite implements Q {
   }
   async all(text: string, params?: Params): Promise<Row[]> {
     try {
-      return this.#prepare(text).all(...(compile('sqlite', text, params).parameters as SQLInputValue[])) as Row[];
+      return this.#prepare(text).all(...sqliteValues(text, params)) as Row[];
     } catch (err) {
       mapDriverError(err, 'sqlite');
     }
@@ -88,13 +88,16 @@ class HeldSqlite implements Q {
     // BEGIN/COMMIT/ROLLBACK too: a prepared statement per text, cached like the rest.
     if (!this.#db.isOpen) throw new Error('database closed');
     try {
-      return Number(
-        this.#prepare(text).run(...(compile('sqlite', text, params).parameters as SQLInputValue[])).changes,
-      );
+      return Number(this.#prepare(text).run(...sqliteValues(text, params)).changes);
     } catch (err) {
       mapDriverError(err, 'sqlite');
     }
   }
+}
+
+/** The parameters of a statement for node:sqlite (no compiled-query object per run: the hot paths). */
+function sqliteValues(text: string, params: Params | undefined): SQLInputValue[] {
+  return values('sqlite', translated('sqlite', text), params) as SQLInputValue[];
 }
 
 /** The pool plus transactions: what a store built on the native schema holds. */
@@ -140,7 +143,19 @@ export class SqlExec extends Runner {
     const st = this.#direct(text);
     if (!st) return super.all(text, params);
     try {
-      return st.all(...(compile('sqlite', text, params).parameters as SQLInputValue[])) as Row[];
+      return st.all(...sqliteValues(text, params)) as Row[];
+    } catch (err) {
+      mapDriverError(err, 'sqlite');
+    }
+  }
+
+  override async get(text: string, params?: Params): Promise<Row | undefined> {
+    if (this.#pg) return super.get(text, params);
+    const st = this.#direct(text);
+    if (!st) return super.get(text, params);
+    try {
+      // One step for one row (GET's lookup): no result array.
+      return st.get(...sqliteValues(text, params)) as Row | undefined;
     } catch (err) {
       mapDriverError(err, 'sqlite');
     }
@@ -151,7 +166,7 @@ export class SqlExec extends Runner {
     const st = this.#direct(text);
     if (!st) return super.run(text, params);
     try {
-      return Number(st.run(...(compile('sqlite', text, params).parameters as SQLInputValue[])).changes);
+      return Number(st.run(...sqliteValues(text, params)).changes);
     } catch (err) {
       mapDriverError(err, 'sqlite');
     }
