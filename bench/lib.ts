@@ -2,6 +2,7 @@
 // request bodies a CardDAV client sends, and the workloads (the server process: server.ts).
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
+import { RawConnection } from './raw-http.ts';
 import { AUTH } from './server.ts';
 import type { GeneratedCard } from './vcards.ts';
 
@@ -171,25 +172,28 @@ export async function putAll(
   cards: GeneratedCard[],
   connections: number,
 ): Promise<{ wallMs: number; puts: TimedPut[] }> {
-  const agent = keepAliveAgent(connections);
-  const bodies = cards.map((c) => Buffer.from(c.text, 'utf8'));
+  // The lean client (raw-http.ts): node:http's CPU per request would be taken from the server's cores.
+  const conns = await Promise.all(Array.from({ length: connections }, () => RawConnection.open(target)));
   const puts: TimedPut[] = [];
   let next = 0;
-  const worker = async () => {
+  const worker = async (conn: RawConnection) => {
     for (;;) {
       const seq = next++;
       if (seq >= cards.length) return;
       const t0 = performance.now();
-      const reply = await send(target, agent, 'PUT', `${collectionPath}${cards[seq].name}`, VCARD_HEADERS, bodies[seq]);
+      const reply = await conn.request('PUT', `${collectionPath}${cards[seq].name}`, VCARD_HEADERS, cards[seq].text);
       const ms = performance.now() - t0;
-      expectStatus(reply, [201], `PUT ${cards[seq].name}`);
+      if (reply.status !== 201) throw new Error(`PUT ${cards[seq].name}: expected 201, got ${reply.status}`);
       puts.push({ seq, ms });
     }
   };
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: connections }, worker));
+  try {
+    await Promise.all(conns.map(worker));
+  } finally {
+    for (const c of conns) c.close();
+  }
   const wallMs = performance.now() - t0;
-  agent.destroy();
   puts.sort((a, b) => a.seq - b.seq);
   return { wallMs, puts };
 }

@@ -71,3 +71,16 @@ describe('plainPathname: the request path without parsing the URL', () => {
     assert.equal(plainPathname('http://h/dav/cal/..'), undefined);
   });
 });
+
+describe('toResponse: bodiless answers', () => {
+  it('say Content-Length: 0 (no empty chunked body), except 204 and 304 and a HEAD that gives its own length', () => {
+    assert.equal(toResponse({ status: 201, headers: { ETag: '"x"' } }).headers.get('content-length'), '0');
+    assert.equal(toResponse({ status: 412 }).headers.get('content-length'), '0');
+    assert.equal(toResponse({ status: 204 }).headers.get('content-length'), null);
+    assert.equal(toResponse({ status: 304, headers: { ETag: '"x"' } }).headers.get('content-length'), null);
+    assert.equal(
+      toResponse({ status: 200, headers: { 'Content-Length': '842' } }).headers.get('content-length'),
+      '842',
+    );
+  });
+});

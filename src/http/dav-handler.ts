@@ -112,6 +112,10 @@ export function toResponse(r: DavResponse, extra: Record<string, string> = {}, l
       headers['Content-Type'] = 'application/xml; charset=utf-8';
     }
   }
+  // A bodiless answer (201, 207-less errors, HEAD keeps its own length) says so: without a length Node
+  // frames it as an empty chunked body.
+  if (body === null && r.status !== 204 && r.status !== 304 && !('Content-Length' in headers))
+    headers['Content-Length'] = '0';
   return new Response(body, { status: r.status, headers });
 }
 
