@@ -226,22 +226,15 @@ export interface SyncResult {
 
 /** A client's initial sync: PROPFIND Depth 1 for etags, then addressbook-multiget in batches, sequentially. */
 export async function initialSync(
-  target: Target,
-  agent: http.Agent,
+  conn: RawConnection,
   collectionPath: string,
   expected: number,
   batchSize = 100,
 ): Promise<SyncResult> {
+  const xml = { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' };
   const t0 = performance.now();
-  const listing = await send(
-    target,
-    agent,
-    'PROPFIND',
-    collectionPath,
-    { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' },
-    PROPFIND_ETAGS,
-  );
-  expectStatus(listing, [207], 'PROPFIND Depth 1');
+  const listing = await conn.request('PROPFIND', collectionPath, xml, PROPFIND_ETAGS);
+  if (listing.status !== 207) throw new Error(`PROPFIND Depth 1: expected 207, got ${listing.status}`);
   let bytes = Buffer.byteLength(listing.body);
   const objects = members(listing.body).filter((m) => m.href !== collectionPath && m.etag);
   const t1 = performance.now();
@@ -249,16 +242,9 @@ export async function initialSync(
   let requests = 1;
   for (let i = 0; i < objects.length; i += batchSize) {
     const batch = objects.slice(i, i + batchSize).map((m) => m.href);
-    const reply = await send(
-      target,
-      agent,
-      'REPORT',
-      collectionPath,
-      { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' },
-      multigetBody(batch),
-    );
+    const reply = await conn.request('REPORT', collectionPath, xml, multigetBody(batch));
     requests++;
-    expectStatus(reply, [207], 'addressbook-multiget');
+    if (reply.status !== 207) throw new Error(`addressbook-multiget: expected 207, got ${reply.status}`);
     bytes += Buffer.byteLength(reply.body);
     for (const m of members(reply.body)) if (m.data && m.etag) fetched++;
   }

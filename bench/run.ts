@@ -42,6 +42,7 @@ import {
   type WrkResult,
   wrkVersion,
 } from './lib.ts';
+import { RawConnection } from './raw-http.ts';
 import { reportResults } from './run-report.ts';
 import { generateVcards } from './vcards.ts';
 
@@ -146,7 +147,13 @@ async function main(): Promise<void> {
     const syncs: SyncResult[] = [];
     if (PHASES.has('sync')) {
       log(`initial sync x${SYNC_RUNS}`);
-      for (let i = 0; i < SYNC_RUNS; i++) syncs.push(await initialSync(target, agent, book, CARDS, MULTIGET_BATCH));
+      // Over one keep-alive connection of the lean client (raw-http.ts), as the PUT phases.
+      const conn = await RawConnection.open(target);
+      try {
+        for (let i = 0; i < SYNC_RUNS; i++) syncs.push(await initialSync(conn, book, CARDS, MULTIGET_BATCH));
+      } finally {
+        conn.close();
+      }
       cpuSince('sync');
       rssByPhase.synced = procStatus(srv.pid);
     }
