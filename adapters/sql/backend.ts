@@ -16,6 +16,7 @@ import type {
   PutResult,
   QueryResult,
   StoredObject,
+  TimeSpan,
   WritePreconditions,
 } from '../../src/backend/types.ts';
 import type { XmlElement } from '../../src/dav/xml/tree.ts';
@@ -132,13 +133,23 @@ export class SqlBackend implements Backend {
           q.noBodies,
           q.spans,
         );
-        const items = rows.map(toStored);
-        const result: QueryResult = {
-          items,
-          exact: true,
-          unsure: items.filter((o) => !sure.has(o.name)).map((o) => o.name),
-        };
-        if (q.spans) result.spans = Object.fromEntries([...sure].map((n) => [n, spans[n]]));
+        const items: StoredObject[] = [];
+        const unsure: string[] = [];
+        for (const r of rows) {
+          const o = toStored(r);
+          items.push(o);
+          if (!sure.has(o.name)) unsure.push(o.name);
+        }
+        const result: QueryResult = { items, exact: true, unsure };
+        if (q.spans) {
+          // Null prototype: object names are keys (`__proto__` is a valid name).
+          const byName: Record<string, TimeSpan[]> = Object.create(null);
+          for (const n of sure) {
+            const s = spans.get(n);
+            if (s) byName[n] = s;
+          }
+          result.spans = byName;
+        }
         return result;
       }
       if (q.kind === 'calendar' && q.component) {

@@ -101,8 +101,20 @@ const HEAD_COLUMNS = {
   postgres: "o.name, o.etag, ''::bytea AS body, o.content_type, o.last_modified, o.dead_props, o.component_type",
   mysql: "o.name, o.etag, X'' AS body, o.content_type, o.last_modified, o.dead_props, o.component_type",
 };
+/** Whether a span row decides its object for a range ending at :qe (SQL twin of `decides` below). */
+const DECIDES = 'exact = 1 AND ("until" IS NULL OR "until" > :qe)';
+/**
+ * SQLite: the typed candidates with a span in the range in one statement — the span scan grouped by
+ * name (whether every span decides), then one lookup per name — so no span row crosses into JavaScript.
+ * `:heads` = 1 leaves out the bodies of the objects the spans decide.
+ */
+const HITS_SQLITE = `WITH s AS (SELECT name, min(${DECIDES}) AS decided FROM (${overlapping('name, exact, "until"', MATCHING)}) GROUP BY name)
+  SELECT o.name, o.etag, CASE WHEN :heads = 1 AND s.decided = 1 AND o.component_type IS NOT NULL THEN X'' ELSE o.body END AS body,
+    o.content_type, o.last_modified, o.dead_props, o.component_type, s.decided
+  FROM s CROSS JOIN objects o ON o.collection = :cid AND o.name = s.name
+  WHERE o.component_type = :comp OR o.component_type IS NULL`;
 
-/** Rows of the named objects. SQLite: one lookup per name in list order (it would otherwise walk the collection). */
+/** Rows of the named objects (sorted names). SQLite: one lookup per name in list order (it would otherwise walk the collection). */
 async function byName(q: Q, cols: string, cid: number, names: string[]): Promise<Row[]> {
   if (names.length === 0) return [];
   if (q.dialect === 'sqlite') {
@@ -114,18 +126,82 @@ async function byName(q: Q, cols: string, cid: number, names: string[]): Promise
   const out: Row[] = [];
   for (let i = 0; i < names.length; i += NAME_CHUNK) {
     const { list, params } = nameList(q.dialect, names.slice(i, i + NAME_CHUNK));
-    out.push(
-      ...(await q.all(`SELECT ${cols} FROM objects o WHERE o.collection = ? AND o.name IN ${list}`, [cid, ...params])),
-    );
+    for (const r of await q.all(`SELECT ${cols} FROM objects o WHERE o.collection = ? AND o.name IN ${list}`, [
+      cid,
+      ...params,
+    ]))
+      out.push(r);
   }
   return out;
+}
+
+const byRowName = (a: Row, b: Row) => ((a.name as string) < (b.name as string) ? -1 : a.name === b.name ? 0 : 1);
+
+/** Sorts rows by name (JavaScript string order) unless they already are: usually one pass, no sort. */
+function inNameOrder(rows: Row[]): Row[] {
+  for (let i = 1; i < rows.length; i++)
+    if ((rows[i - 1].name as string) > (rows[i].name as string)) return rows.sort(byRowName);
+  return rows;
+}
+
+export interface TimeSelection {
+  /** Candidate object rows in name order (name, etag, body, content_type, last_modified, dead_props). */
+  rows: Row[];
+  /** Names whose spans decide the range exactly. */
+  sure: Set<string>;
+  /** With `withSpans`: the matching spans of each candidate with spans in the range. */
+  spans: Map<string, TimeSpan[]>;
+}
+
+/** Hits decided by the spans: exact, and indexed past the range end (see selectByTime). */
+const decides = (r: Row, qe: number) => Number(r.exact) === 1 && (r.until == null || Number(r.until) > qe);
+
+/**
+ * Objects with a span overlapping [qs, qe), by a scan of the spans then a fetch by name (the generic
+ * path, and SQLite when the spans themselves are wanted). `decided` tells whether every span decides.
+ */
+async function hitsByScan(
+  q: Q,
+  cid: number,
+  qs: number,
+  qe: number,
+  noBodies: boolean,
+  spans: Map<string, TimeSpan[]> | undefined,
+): Promise<{ hits: Row[]; decided: Map<string, boolean> }> {
+  const decided = new Map<string, boolean>();
+  const cols = spans ? 'name, lo, hi, flags, rid, comp, busy, exact, "until"' : 'name, exact, "until"';
+  for (const r of await q.all(overlapping(cols, MATCHING), { cid, qs, qe, qsl: qs - LONG_SPAN_MS })) {
+    const name = String(r.name);
+    const d = decides(r, qe);
+    const was = decided.get(name);
+    if (was === undefined || (was && !d)) decided.set(name, d);
+    if (spans) {
+      const list = spans.get(name);
+      if (list) list.push(toSpan(r));
+      else spans.set(name, [toSpan(r)]);
+    }
+  }
+  const names = [...decided.keys()].sort();
+  if (!noBodies) return { hits: await byName(q, OBJECT_COLUMNS, cid, names), decided };
+  const exact: string[] = [];
+  const inexact: string[] = [];
+  for (const n of names) (decided.get(n) ? exact : inexact).push(n);
+  const hits: Row[] = [];
+  for (const r of await byName(q, HEAD_COLUMNS[q.dialect], cid, exact)) {
+    // An object of unknown type is evaluated however its spans decide: it needs its body.
+    if (r.component_type === null) inexact.push(String(r.name));
+    else hits.push(r);
+  }
+  if (inexact.length === 0) return { hits, decided };
+  for (const r of await byName(q, OBJECT_COLUMNS, cid, inexact)) hits.push(r);
+  return { hits: inNameOrder(hits), decided };
 }
 
 /**
  * Calendar objects of `component` (or of unknown type) that may match a time range: those with an
  * overlapping span, plus those the index cannot answer (not indexed, or indexed short of `qe`).
- * `sure` tells which rows the spans decide exactly. Separate statements, each an index lookup (in
- * one compound statement SQLite prefers to walk every object of the collection in name order).
+ * `sure` tells which rows the spans decide exactly. Each statement is index lookups only (joins are
+ * CROSS JOINs: otherwise SQLite prefers to walk every object of the collection in name order).
  */
 export async function selectByTime(
   q: Q,
@@ -135,34 +211,25 @@ export async function selectByTime(
   qe: number,
   noBodies = false,
   withSpans = false,
-): Promise<{ rows: Row[]; sure: Set<string>; spans: Record<string, TimeSpan[]> }> {
-  // One range scan gives the candidates, whether their index is exact, and (when wanted) their spans.
-  const spans: Record<string, TimeSpan[]> = {};
-  const exact = new Map<string, boolean>();
+): Promise<TimeSelection> {
   // Hits decide an object only when its index is exact and reaches past the range: an index cut before
   // `qe` (completeUntil) proves a match, not which instances there are (RFC 4791 §9.6.5 expand needs all).
-  const decides = (r: Row) => Number(r.exact) === 1 && (r.until == null || Number(r.until) > qe);
-  if (withSpans) {
-    const cols = 'name, lo, hi, flags, rid, comp, busy, exact, "until"';
-    for (const r of await q.all(overlapping(cols, MATCHING), { cid, qs, qe, qsl: qs - LONG_SPAN_MS })) {
-      const name = String(r.name);
-      exact.set(name, (exact.get(name) ?? true) && decides(r));
-      spans[name] = spans[name] ?? [];
-      spans[name].push(toSpan(r));
-    }
+  const spans = new Map<string, TimeSpan[]>();
+  const typed = (r: Row) => r.component_type === null || r.component_type === component;
+  const sure = new Set<string>();
+  let rows: Row[];
+  if (q.dialect === 'sqlite' && !withSpans) {
+    rows = await q.all(HITS_SQLITE, { cid, qs, qe, qsl: qs - LONG_SPAN_MS, heads: noBodies ? 1 : 0, comp: component });
+    for (const r of rows) if (r.decided === 1 && r.component_type !== null) sure.add(r.name as string);
   } else {
-    const cols = 'name, exact, "until"';
-    for (const r of await q.all(overlapping(cols, MATCHING), { cid, qs, qe, qsl: qs - LONG_SPAN_MS })) {
-      const name = String(r.name);
-      exact.set(name, (exact.get(name) ?? true) && decides(r));
+    const { hits, decided } = await hitsByScan(q, cid, qs, qe, noBodies, withSpans ? spans : undefined);
+    rows = [];
+    for (const r of hits) {
+      if (!typed(r)) continue;
+      rows.push(r);
+      if (decided.get(String(r.name)) && r.component_type !== null) sure.add(String(r.name));
     }
   }
-  const exactNames = [...exact].filter(([, e]) => e).map(([n]) => n);
-  const inexactNames = [...exact].filter(([, e]) => !e).map(([n]) => n);
-  const hits = [
-    ...(await byName(q, noBodies ? HEAD_COLUMNS[q.dialect] : OBJECT_COLUMNS, cid, exactNames)),
-    ...(await byName(q, OBJECT_COLUMNS, cid, inexactNames)),
-  ];
   const unindexed = await q.all(
     `SELECT ${OBJECT_COLUMNS} FROM objects o WHERE o.collection = :cid AND o.time_indexed = 0`,
     { cid },
@@ -172,38 +239,11 @@ export async function selectByTime(
        WHERE o.collection = :cid AND o.time_complete_until IS NOT NULL AND o.time_complete_until <= :qe`,
     { cid, qe },
   );
-  const typed = (r: Row) => r.component_type === null || r.component_type === component;
-  const rows = [...hits.filter(typed), ...[...unindexed, ...cut].filter((r) => typed(r) && !exact.has(String(r.name)))];
-  rows.sort((a, b) => (String(a.name) < String(b.name) ? -1 : String(a.name) > String(b.name) ? 1 : 0));
-  const sure = new Set<string>();
-  for (const r of rows) if (exact.get(String(r.name)) && r.component_type !== null) sure.add(String(r.name));
-  return { rows, sure, spans };
-}
-
-/** The matching spans of the named objects overlapping [qs, qe), by object name. */
-export async function spansOf(
-  q: Q,
-  cid: number,
-  names: string[],
-  qs: number,
-  qe: number,
-): Promise<Record<string, TimeSpan[]>> {
-  const out: Record<string, TimeSpan[]> = {};
-  if (names.length === 0) return out;
-  const wanted = new Set(names);
-  const rows = await q.all(overlapping('name, lo, hi, flags, rid, comp, busy', MATCHING), {
-    cid,
-    qs,
-    qe,
-    qsl: qs - LONG_SPAN_MS,
-  });
-  for (const r of rows) {
-    const name = String(r.name);
-    if (!wanted.has(name)) continue;
-    out[name] = out[name] ?? [];
-    out[name].push(toSpan(r));
-  }
-  return out;
+  if (unindexed.length === 0 && cut.length === 0) return { rows: inNameOrder(rows), sure, spans };
+  // Objects without a span in the range (a cut object may have some: it is a hit already).
+  const hit = new Set(rows.map((r) => String(r.name)));
+  for (const r of [...unindexed, ...cut]) if (typed(r) && !hit.has(String(r.name))) rows.push(r);
+  return { rows: inNameOrder(rows), sure, spans };
 }
 
 /**
@@ -212,13 +252,12 @@ export async function spansOf(
  */
 export async function busyByTime(q: Q, cid: number, qs: number, qe: number): Promise<BusyResult> {
   const spans = (
-    await q.all(
-      overlapping(
-        'name, lo, hi, flags, rid, comp, busy',
-        'AND busy IS NOT NULL AND exact = 1 AND ("until" IS NULL OR "until" > :qe)',
-      ),
-      { cid, qs, qe, qsl: qs - LONG_SPAN_MS },
-    )
+    await q.all(overlapping('lo, hi, flags, rid, comp, busy', `AND busy IS NOT NULL AND ${DECIDES}`), {
+      cid,
+      qs,
+      qe,
+      qsl: qs - LONG_SPAN_MS,
+    })
   ).map(toSpan);
   const busyTypes = (r: Row) =>
     r.component_type === null || r.component_type === 'VEVENT' || r.component_type === 'VFREEBUSY';
