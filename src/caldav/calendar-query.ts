@@ -32,6 +32,8 @@ export interface CalendarQuery {
   timezone?: string;
 }
 
+/** Stateless without `stream`: one decoder for every object. */
+const utf8 = new TextDecoder('utf-8');
 /** Objects fetched per getObjects call when listing. */
 const BATCH = 100;
 
@@ -178,7 +180,7 @@ function matches(
   };
   const known = tr && zoneSpans(r, o, env, tr.end);
   if (known) return decide(known);
-  const root = parseVcalendar(new TextDecoder('utf-8').decode(o.body));
+  const root = parseVcalendar(utf8.decode(o.body));
   if (!root) {
     ctx.log.debug('calendar-query skips an unparsable stored object', { name: r.ref.name });
     return false;

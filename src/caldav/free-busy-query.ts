@@ -31,6 +31,8 @@ interface Busy {
   end: number;
 }
 
+/** Stateless without `stream`: one decoder for every object. */
+const utf8 = new TextDecoder('utf-8');
 const BATCH = 100;
 
 function collect(root: IcalComponent, q: FreeBusyQuery, env: TimeEnv, out: Busy[]): void {
@@ -114,7 +116,7 @@ export const freeBusyQuery: ReportHandler<FreeBusyQuery> = {
     }
     for (let i = 0; i < names.length; i += BATCH) {
       for (const o of await backend.getObjects(info.ref, names.slice(i, i + BATCH))) {
-        const root = parseVcalendar(new TextDecoder('utf-8').decode(o.body));
+        const root = parseVcalendar(utf8.decode(o.body));
         if (root) collect(root, q, env, busy);
       }
     }

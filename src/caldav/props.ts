@@ -8,7 +8,7 @@ import type { PropertyDef } from '../dav/props/registry.ts';
 import type { Resource } from '../dav/resource.ts';
 import { appleIcal, caldav, dav } from '../dav/xml/names.ts';
 import { el, textOf, type XmlElement, type XmlNode } from '../dav/xml/tree.ts';
-import { hasAnnotations, stripAnnotations } from './annotations.ts';
+import { ANNOTATION_PREFIX, stripAnnotations } from './annotations.ts';
 import { renderCalendarData } from './calendar-data.ts';
 import { CALENDAR_DATA_TYPES, parseCalendarDataRequest } from './calendar-data-request.ts';
 import { normaliseTimezoneText, timeEnvFor, timezoneFromId } from './calendar-timezone.ts';
@@ -31,19 +31,38 @@ function info(res: Resource) {
   return res.type === 'collection' ? res.info : undefined;
 }
 
+/** Per request: the header is read once, not once per object of a REPORT (Headers.get is not cheap). */
+const omitsByHeaders = new WeakMap<Headers, boolean>();
+
 /** RFC 7809 §3.1: the client asked for standard VTIMEZONEs to be left out (`CalDAV-Timezones: F`). */
 export function omitsStandardTimezones(ctx: DavContext): boolean {
-  return (ctx.requestHeaders.get('caldav-timezones') ?? '').trim().toUpperCase() === 'F';
+  const headers = ctx.requestHeaders;
+  let omits = omitsByHeaders.get(headers);
+  if (omits === undefined) {
+    omits = (headers.get('caldav-timezones') ?? '').trim().toUpperCase() === 'F';
+    omitsByHeaders.set(headers, omits);
+  }
+  return omits;
 }
+
+/** Stateless without `stream`: one decoder for every object. */
+const utf8 = new TextDecoder('utf-8');
 
 /** The stored object as the client gets it: quirk payloadOut hooks (as GET), then §9.6 selection. */
 function calendarData(ctx: DavContext, res: Resource, requested: XmlElement): XmlNode[] | undefined {
   if (res.type !== 'object' || !res.object) return undefined;
   const req = parseCalendarDataRequest(requested);
-  let text = new TextDecoder('utf-8').decode(res.object.body);
-  for (const q of ctx.quirks) if (q.payloadOut) text = q.payloadOut(res.object.contentType, text);
-  // What the gateway keeps for one client only is not served (annotations.ts).
-  const annotated = hasAnnotations(res.object.body);
+  const stored = utf8.decode(res.object.body);
+  // What the gateway keeps for one client only is not served (annotations.ts). The decoded text has
+  // the marker exactly when the bytes do (UTF-8 keeps ASCII bytes as they are, even around invalid ones).
+  const annotated = stored.includes(ANNOTATION_PREFIX);
+  let text = stored;
+  let rewritten = false;
+  for (const q of ctx.quirks) {
+    if (!q.payloadOut) continue;
+    text = q.payloadOut(res.object.contentType, text);
+    rewritten = true;
+  }
   if (annotated) text = stripAnnotations(text);
   const hints = hintsFor(res.object);
   return [
@@ -52,7 +71,7 @@ function calendarData(ctx: DavContext, res: Resource, requested: XmlElement): Xm
       spansRange: hints.spansRange,
       omitStandardTimezones: omitsStandardTimezones(ctx),
       // The parse from filter evaluation fits only when no quirk rewrote the text since.
-      root: annotated || ctx.quirks.some((q) => q.payloadOut) ? undefined : hints.root,
+      root: annotated || rewritten ? undefined : hints.root,
     }),
   ];
 }
