@@ -7,13 +7,15 @@
 // UID already, and a writer racing to give it to another row checks after taking the counter, so it sees
 // this row. Anything else (a changed UID, a time index to store, a miss) returns undefined or fails, and
 // the caller takes the transactional path or answers from what the statement saw.
+// Both object lookups give the collection as a value (a subquery), so any cached generic plan reads the row
+// by its whole (collection, name) key, never by the name alone.
 import { contentEtag } from '../../src/backend/etag.ts';
 import { BackendError } from '../../src/backend/port.ts';
 import type { CollectionRef, PutInput, PutResult } from '../../src/backend/types.ts';
 import type { Q } from './query/exec.ts';
 
 const UPDATE_KEEPING_UID = `WITH k AS (SELECT cid FROM collections WHERE owner = :owner AND home = :home AND id = :id),
-  old AS (SELECT o.etag, o.uid FROM objects o JOIN k ON o.collection = k.cid WHERE o.name = :name),
+  old AS (SELECT etag, uid FROM objects WHERE collection = (SELECT cid FROM k) AND name = :name),
   u AS (UPDATE objects SET component_type = :ctype, content_type = :type, body = :body, etag = :etag, size = :size,
       last_modified = :now, time_indexed = 0, time_exact = 0, time_complete_until = NULL
     WHERE collection = (SELECT cid FROM k) AND name = :name AND etag = :ifmatch AND uid IS NOT DISTINCT FROM :uid

@@ -91,4 +91,22 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX objects_until ON objects (collection, time_complete_until) WHERE time_complete_until IS NOT NULL;
     `,
   },
+  {
+    // An update that changes no indexed column and finds room on its page is HOT: no index entry, and the
+    // old version is pruned within the page. Every replacement changes the etag, so objects_list (which held
+    // it) made every update write all four indexes, and a lookup of a busy name walked its dead versions.
+    // Listings read names and etags through the unique (collection, name) index instead (an index-only scan
+    // needs an all-visible map, which updates clear anyway). fillfactor 80 leaves room for the new version
+    // beside the old one; pages written before this migration get it when rewritten.
+    // objects_name: a session keeps the generic plan of a prepared lookup (query/connect.ts `indexed`). One
+    // made while the table was small may join `o.collection = c.cid` as a filter and look `name` up in the
+    // (collection, name) index, scanning all of it; with an index on name that plan is a point lookup too.
+    version: 3,
+    description: 'HOT updates of objects: no index on etag, fillfactor 80; name index for lookups by name',
+    sql: `
+      DROP INDEX objects_list;
+      CREATE INDEX objects_name ON objects (name);
+      ALTER TABLE objects SET (fillfactor = 80);
+    `,
+  },
 ];
