@@ -45,6 +45,19 @@ const COLLECTION_OBJECT = `SELECT c.owner, c.home, c.id, c.kind, c.display_name,
   CASE WHEN o.name IS NULL THEN (SELECT 1 FROM collections k WHERE k.owner = c.owner AND k.home = c.home AND k.id = ?) END AS child
   FROM collections c LEFT JOIN objects o ON o.collection = c.cid AND o.name = ? WHERE ${BY_REF}`;
 
+/**
+ * PostgreSQL: the collection as a subquery, so even a generic plan cached while the tables were small looks
+ * the object up by its whole (collection, name) key (not by name across every collection, then filtered).
+ */
+const CID_PG = '(SELECT x.cid FROM collections x WHERE x.owner = ? AND x.home = ? AND x.id = ?)';
+const COLLECTION_OBJECT_PG = `SELECT c.owner, c.home, c.id, c.kind, c.display_name, c.description, c.components, c.timezone,
+  c.color, c.sort_order, c.dead_props AS c_dead_props,
+  o.name, o.etag, o.body, o.content_type, o.last_modified, o.dead_props,
+  CASE WHEN o.name IS NULL THEN (SELECT 1 FROM collections k WHERE k.owner = c.owner AND k.home = c.home AND k.id = ?) END AS child
+  FROM collections c LEFT JOIN objects o ON o.collection = ${CID_PG} AND o.name = ? WHERE ${BY_REF}`;
+const GET_ONE_PG = `SELECT o.name, o.etag, o.body, o.content_type, o.last_modified, o.dead_props
+  FROM objects o WHERE o.collection = ${CID_PG} AND o.name = ?`;
+
 export interface SqlBackendOptions {
   /** Backend mount id (DESIGN.md: used in gateway sync tokens). Default 'sql'. */
   id?: string;
@@ -84,7 +97,10 @@ export class SqlBackend implements Backend {
     const sql = this.#sql;
     if (names.length === 1) {
       // One name (GET, resolution): one joined point lookup; only a miss asks whether the collection exists.
-      const row = await sql.get(GET_ONE, [names[0], ref.owner, ref.home, ref.id]);
+      const row =
+        sql.dialect === 'postgres'
+          ? await sql.get(GET_ONE_PG, [ref.owner, ref.home, ref.id, names[0]])
+          : await sql.get(GET_ONE, [names[0], ref.owner, ref.home, ref.id]);
       if (row) return [toStored(row)];
       await requireHandle(sql, ref);
       return [];
@@ -94,7 +110,20 @@ export class SqlBackend implements Backend {
 
   /** Resolution of an object path in one statement (GET, PUT, DELETE, PROPFIND of an object). */
   async getCollectionObject(ref: CollectionRef, name: string) {
-    const row = await this.#sql.get(COLLECTION_OBJECT, [`${ref.id}/${name}`, name, ref.owner, ref.home, ref.id]);
+    const child = `${ref.id}/${name}`;
+    const row =
+      this.#sql.dialect === 'postgres'
+        ? await this.#sql.get(COLLECTION_OBJECT_PG, [
+            child,
+            ref.owner,
+            ref.home,
+            ref.id,
+            name,
+            ref.owner,
+            ref.home,
+            ref.id,
+          ])
+        : await this.#sql.get(COLLECTION_OBJECT, [child, name, ref.owner, ref.home, ref.id]);
     if (!row) return undefined;
     const collection = toInfo(row, 'c_dead_props');
     if (row.name == null) return { collection, childCollection: row.child != null };

@@ -20,7 +20,11 @@ export const MIGRATIONS: Readonly<Record<SqlDialectName, readonly Migration[]>> 
   mysql: MYSQL_MIGRATIONS,
 };
 
-/** The schema version this code expects (the same on every dialect). */
+/**
+ * The SQLite schema version this code expects. Dialects may differ (PostgreSQL has a migration of its own:
+ * version 3, HOT updates), so a migration added later to every dialect takes the next number after the
+ * highest of them.
+ */
 export const SCHEMA_VERSION = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.length - 1].version;
 
 const VERSION_TABLE =
