@@ -3,24 +3,7 @@ import { describe, it } from 'node:test';
 import { type IcalComponent, type IcalTime, parseVcalendar } from './ical.ts';
 import { recurExpansion } from './rule-expansion.ts';
 import { stepExpansion } from './step-rule.ts';
-
-const ZONE = [
-  'BEGIN:VTIMEZONE',
-  'TZID:Europe/Vienna',
-  'BEGIN:DAYLIGHT',
-  'TZOFFSETFROM:+0100',
-  'TZOFFSETTO:+0200',
-  'DTSTART:19700329T020000',
-  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
-  'END:DAYLIGHT',
-  'BEGIN:STANDARD',
-  'TZOFFSETFROM:+0200',
-  'TZOFFSETTO:+0100',
-  'DTSTART:19701025T030000',
-  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
-  'END:STANDARD',
-  'END:VTIMEZONE',
-];
+import { VIENNA_VTIMEZONE as ZONE } from './test-support.ts';
 
 function master(dtstart: string, rule: string, extra: string[] = []): IcalComponent {
   const text = [

@@ -174,3 +174,22 @@ export function summarize(res: DavResponse): ResponseSummary[] {
     return { href: textOf(child(r, dav('href')) as XmlElement), status: statusCode(child(r, dav('status'))), props };
   });
 }
+
+/** The Europe/Vienna VTIMEZONE as clients send it (content lines, without line ends). */
+export const VIENNA_VTIMEZONE = [
+  'BEGIN:VTIMEZONE',
+  'TZID:Europe/Vienna',
+  'BEGIN:DAYLIGHT',
+  'TZOFFSETFROM:+0100',
+  'TZOFFSETTO:+0200',
+  'DTSTART:19700329T020000',
+  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
+  'END:DAYLIGHT',
+  'BEGIN:STANDARD',
+  'TZOFFSETFROM:+0200',
+  'TZOFFSETTO:+0100',
+  'DTSTART:19701025T030000',
+  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
+  'END:STANDARD',
+  'END:VTIMEZONE',
+];

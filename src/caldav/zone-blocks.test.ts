@@ -4,25 +4,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import ICAL from 'ical.js';
 import { decodeAllValues, parseVcalendar } from './ical.ts';
+import { VIENNA_VTIMEZONE as ZONE } from './test-support.ts';
 import { parseWithZones, zoneBlockOf } from './zone-blocks.ts';
 
-const ZONE = [
-  'BEGIN:VTIMEZONE',
-  'TZID:Europe/Vienna',
-  'BEGIN:DAYLIGHT',
-  'TZOFFSETFROM:+0100',
-  'TZOFFSETTO:+0200',
-  'DTSTART:19700329T020000',
-  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
-  'END:DAYLIGHT',
-  'BEGIN:STANDARD',
-  'TZOFFSETFROM:+0200',
-  'TZOFFSETTO:+0100',
-  'DTSTART:19701025T030000',
-  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
-  'END:STANDARD',
-  'END:VTIMEZONE',
-];
 const EVENT = [
   'BEGIN:VEVENT',
   'UID:a',

@@ -89,14 +89,19 @@ describe('storage: postgres / mysql', () => {
   });
 });
 
+/** A SabreDAV/Baïkal SQLite file (baikal.sqlite in `dir`) with alice's rows as SabreDAV writes them. */
+async function seedBaikalFile(dir: string): Promise<void> {
+  const conn = await openSqlConnection({ dialect: 'sqlite', file: join(dir, 'baikal.sqlite') });
+  await createSabredavSchema(conn);
+  await seedAsSabre(conn, 'alice');
+  await conn.close();
+}
+
 describe('storage.profile sabredav / columns', () => {
   it('sabredav: an existing SabreDAV database is served as is; users live apart in davgate-users.sqlite', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'davgate-sabre-'));
     try {
-      const conn = await openSqlConnection({ dialect: 'sqlite', file: join(dir, 'baikal.sqlite') });
-      await createSabredavSchema(conn);
-      await seedAsSabre(conn, 'alice');
-      await conn.close();
+      await seedBaikalFile(dir);
       const config = configSchema.parse({
         storage: { kind: 'sqlite', dataDir: dir, file: 'baikal.sqlite', profile: 'sabredav' },
       });
@@ -126,10 +131,7 @@ describe('storage.profile sabredav / columns', () => {
     );
     const dir = await mkdtemp(join(tmpdir(), 'davgate-sabre-'));
     try {
-      const conn = await openSqlConnection({ dialect: 'sqlite', file: join(dir, 'baikal.sqlite') });
-      await createSabredavSchema(conn);
-      await seedAsSabre(conn, 'alice');
-      await conn.close();
+      await seedBaikalFile(dir);
       const config = configSchema.parse({
         storage: {
           kind: 'sqlite',
@@ -171,10 +173,7 @@ describe('storage.profile sabredav / columns', () => {
   it("users: sabredav — Baïkal's users table is the user store (read-only); no davgate-users.sqlite", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'davgate-sabre-'));
     try {
-      const conn = await openSqlConnection({ dialect: 'sqlite', file: join(dir, 'baikal.sqlite') });
-      await createSabredavSchema(conn);
-      await seedAsSabre(conn, 'alice');
-      await conn.close();
+      await seedBaikalFile(dir);
       const storage = { kind: 'sqlite', dataDir: dir, file: 'baikal.sqlite', profile: 'sabredav', users: 'sabredav' };
       const store = await openConfiguredStore(configSchema.parse({ storage }));
       try {

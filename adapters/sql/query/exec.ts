@@ -12,6 +12,7 @@ import { mapDriverError } from './errors.ts';
 import { GroupCommit } from './group-commit.ts';
 import { PgRunner, pgTransaction } from './pg-runner.ts';
 import { compile, type Params, translated, values } from './statements.ts';
+import { inTransaction } from './transaction.ts';
 
 export type { Params } from './statements.ts';
 export { translate } from './statements.ts';
@@ -197,16 +198,7 @@ export class SqlExec extends Runner {
         const q: Q = raw
           ? new HeldSqlite(raw, (text) => this.#prepared(raw, text))
           : new Runner(dialect, db as Kysely<unknown>);
-        await q.run(begin);
-        try {
-          const result = await fn(q);
-          await q.run('COMMIT');
-          return result;
-        } catch (err) {
-          // A lost connection has rolled back on the server already; the original error is the one to report.
-          await q.run('ROLLBACK').catch(() => {});
-          throw err;
-        }
+        return inTransaction(q, begin, fn);
       });
     } catch (err) {
       mapDriverError(err, dialect);

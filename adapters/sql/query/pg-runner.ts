@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { mapDriverError } from './errors.ts';
 import type { Q, Row } from './exec.ts';
 import { type Params, pgStatementName, translated, values } from './statements.ts';
+import { inTransaction } from './transaction.ts';
 
 const COUNTED = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 
@@ -63,19 +64,9 @@ export async function pgTransaction<T>(pool: pg.Pool, begin: string, fn: (q: Q) 
   }
   let broken = false;
   try {
-    const q = new PgRunner({ client });
-    await q.run(begin);
-    try {
-      const result = await fn(q);
-      await q.run('COMMIT');
-      return result;
-    } catch (err) {
-      // A lost connection has rolled back on the server already; the original error is the one to report.
-      await q.run('ROLLBACK').catch(() => {
-        broken = true;
-      });
-      throw err;
-    }
+    return await inTransaction(new PgRunner({ client }), begin, fn, () => {
+      broken = true;
+    });
   } finally {
     // One that could not even roll back is not given to the next request.
     client.release(broken);
