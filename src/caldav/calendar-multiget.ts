@@ -8,7 +8,7 @@ import { streamMultistatus } from '../dav/multistatus-stream.ts';
 import { type PropRequest, RENDER_BATCH, renderOne } from '../dav/props/render.ts';
 import { parseMultigetHrefs } from '../dav/reports/multiget-hrefs.ts';
 import type { ReportHandler } from '../dav/reports/registry.ts';
-import type { ObjectResource, Resource } from '../dav/resource.ts';
+import { objectResource, type Resource } from '../dav/resource.ts';
 import { caldav } from '../dav/xml/names.ts';
 import type { XmlElement } from '../dav/xml/tree.ts';
 import { calendarOf } from './calendar-query.ts';
@@ -50,14 +50,7 @@ export const calendarMultiget: ReportHandler<CalendarMultiget> = {
           const o = byName.get(t.name);
           if (!o) out.push(statusResponse(ctx.hrefs.object(info.ref, t.name), 404));
           else {
-            const r: ObjectResource = {
-              type: 'object',
-              collection: info,
-              backend,
-              ref: { name: o.name, etag: o.etag },
-              object: o,
-            };
-            out.push(await renderOne(ctx, r, q.props));
+            out.push(await renderOne(ctx, objectResource(info, backend, o, o), q.props));
           }
         }
         yield out;

@@ -9,7 +9,7 @@ import { DavError } from '../dav/dav-error.ts';
 import { streamMultistatus } from '../dav/multistatus-stream.ts';
 import { needsBody, type PropRequest, renderBatches } from '../dav/props/render.ts';
 import type { ReportHandler } from '../dav/reports/registry.ts';
-import type { ObjectResource, Resource } from '../dav/resource.ts';
+import { type ObjectResource, objectResource, type Resource } from '../dav/resource.ts';
 import { caldav, dav } from '../dav/xml/names.ts';
 import { child, textOf, type XmlElement } from '../dav/xml/tree.ts';
 import { parseCalendarDataRequest, type UtcRange } from './calendar-data-request.ts';
@@ -64,28 +64,19 @@ interface Batch {
   unsure?: Set<string>;
 }
 
-function resourceOf(
-  info: CollectionInfo,
-  backend: Backend,
-  o: { name: string; etag: string },
-  object?: StoredObject,
-): ObjectResource {
-  return { type: 'object', collection: info, backend, ref: { name: o.name, etag: o.etag }, object };
-}
-
 async function* listAll(info: CollectionInfo, backend: Backend, trusted: boolean): AsyncGenerator<Batch> {
   const refs = [];
   for await (const r of backend.listObjects(info.ref)) refs.push(r);
   refs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (trusted) {
     // Every object matches: no bodies needed unless a requested property wants them (render loads).
-    yield { items: refs.map((r) => resourceOf(info, backend, r)), trusted };
+    yield { items: refs.map((r) => objectResource(info, backend, r)), trusted };
     return;
   }
   for (let i = 0; i < refs.length; i += BATCH) {
     const names = refs.slice(i, i + BATCH).map((r) => r.name);
     const objects = await backend.getObjects(info.ref, names);
-    yield { items: objects.map((o) => resourceOf(info, backend, o, o)), trusted };
+    yield { items: objects.map((o) => objectResource(info, backend, o, o)), trusted };
   }
 }
 
@@ -105,7 +96,7 @@ async function* candidates(ctx: DavContext, target: Resource, q: CalendarQuery):
   if (target.type === 'object') {
     // Depth 0 on a calendar object resource: the object alone.
     const [o] = target.object ? [target.object] : await backend.getObjects(info.ref, [target.ref.name]);
-    if (o) yield { items: [resourceOf(info, backend, o, o)], trusted: matchesAll(q.filter) };
+    if (o) yield { items: [objectResource(info, backend, o, o)], trusted: matchesAll(q.filter) };
     return;
   }
   // Depth 0 (or none) on the calendar is answered like Depth 1: clients that send it mean the
@@ -124,12 +115,14 @@ async function* candidates(ctx: DavContext, target: Resource, q: CalendarQuery):
     }
     const trusted = q.filter !== undefined && expressibleAsBackendQuery(q.filter);
     // Trusted items need no body unless a requested property does (getetag-only REPORTs, the usual sync).
-    const bodiless = trusted && !needsBody(ctx, q.props, [resourceOf(info, backend, { name: '', etag: '' })]);
+    const bodiless = trusted && !needsBody(ctx, q.props, [objectResource(info, backend, { name: '', etag: '' })]);
     if (bodiless) bq.noBodies = true;
     const r = await backend.query(info.ref, bq);
     const unsure = new Set(r.unsure ?? []);
     const items = r.items.map((o) =>
-      bodiless && r.exact && !unsure.has(o.name) ? resourceOf(info, backend, o) : resourceOf(info, backend, o, o),
+      bodiless && r.exact && !unsure.has(o.name)
+        ? objectResource(info, backend, o)
+        : objectResource(info, backend, o, o),
     );
     if (r.spans && expand) {
       for (const o of r.items) {

@@ -8,7 +8,7 @@ import { streamMultistatus } from '../dav/multistatus-stream.ts';
 import { type PropRequest, RENDER_BATCH, renderOne } from '../dav/props/render.ts';
 import { parseMultigetHrefs } from '../dav/reports/multiget-hrefs.ts';
 import type { ReportHandler } from '../dav/reports/registry.ts';
-import type { ObjectResource, Resource } from '../dav/resource.ts';
+import { objectResource, type Resource } from '../dav/resource.ts';
 import { carddav, dav } from '../dav/xml/names.ts';
 import type { XmlElement } from '../dav/xml/tree.ts';
 import { memberNamer } from './member-href.ts';
@@ -50,14 +50,7 @@ export const addressbookMultiget: ReportHandler<MultigetQuery> = {
           const o = name === undefined ? undefined : byName.get(name);
           if (!o) yield statusResponse(q.hrefs[i + j], 404);
           else {
-            const r: ObjectResource = {
-              type: 'object',
-              collection: info,
-              backend,
-              ref: { name: o.name, etag: o.etag },
-              object: o,
-            };
-            yield await renderOne(ctx, r, q.props);
+            yield await renderOne(ctx, objectResource(info, backend, o, o), q.props);
           }
         }
       }

@@ -10,7 +10,7 @@ import { hrefOf, statusResponse } from '../dav/multistatus.ts';
 import { streamMultistatus } from '../dav/multistatus-stream.ts';
 import { type PropRequest, renderOne } from '../dav/props/render.ts';
 import type { ReportHandler } from '../dav/reports/registry.ts';
-import type { ObjectResource, Resource } from '../dav/resource.ts';
+import { objectResource, type Resource } from '../dav/resource.ts';
 import { carddav, dav } from '../dav/xml/names.ts';
 import { child, el, textOf, type XmlElement } from '../dav/xml/tree.ts';
 import { isVlist, vlistAsCardText } from './convert.ts';
@@ -110,14 +110,7 @@ export const addressbookQuery: ReportHandler<AddressbookQuery> = {
             return;
           }
           count++;
-          const r: ObjectResource = {
-            type: 'object',
-            collection: info,
-            backend,
-            ref: { name: o.name, etag: o.etag },
-            object: o,
-          };
-          yield await renderOne(ctx, r, q.props);
+          yield await renderOne(ctx, objectResource(info, backend, o, o), q.props);
         }
       }
     }

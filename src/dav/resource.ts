@@ -40,3 +40,13 @@ export interface MissingTarget {
 export function isCollectionLike(r: Resource): boolean {
   return r.type !== 'object';
 }
+
+/** The resource of an object in `collection`; `object` when its row (body included) is at hand. */
+export function objectResource(
+  collection: CollectionInfo,
+  backend: Backend,
+  ref: { name: string; etag: string },
+  object?: StoredObject,
+): ObjectResource {
+  return { type: 'object', collection, backend, ref: { name: ref.name, etag: ref.etag }, object };
+}

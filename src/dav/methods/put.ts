@@ -9,7 +9,7 @@ import type { DavContext } from '../context.ts';
 import { DavError } from '../dav-error.ts';
 import { clientEtag, hasOwnRepresentation, representationOf } from '../representation.ts';
 import { isParentMissing, resolvePath } from '../resolve.ts';
-import type { ObjectResource } from '../resource.ts';
+import { type ObjectResource, objectResource } from '../resource.ts';
 import type { DavResponse } from '../response.ts';
 import { dav } from '../xml/names.ts';
 import { assertWritable, type MethodRequest, mapBackendError, writePreconditions } from './request.ts';
@@ -194,12 +194,5 @@ export function wantsRepresentation(headers: Headers): boolean {
 async function storedRepresentation(ctx: DavContext, target: StoreTarget, etag: string) {
   const [obj] = await target.backend.getObjects(target.collection.ref, [target.name]);
   if (!obj || obj.etag !== etag) return undefined;
-  const res: ObjectResource = {
-    type: 'object',
-    collection: target.collection,
-    backend: target.backend,
-    ref: { name: obj.name, etag: obj.etag },
-    object: obj,
-  };
-  return representationOf(ctx, res, obj);
+  return representationOf(ctx, objectResource(target.collection, target.backend, obj, obj), obj);
 }
