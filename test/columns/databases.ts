@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { openSqlConnection, type SqlConnection, type SqlConnectionOptions } from '../../adapters/sql/query/connect.ts';
 import { hasMariadb, startMariadb } from '../support/mariadb.ts';
@@ -122,4 +123,26 @@ function bind(text: string, params: unknown[]): string {
     if (typeof v === 'number') return String(v);
     return `'${String(v).replaceAll("'", "''")}'`;
   });
+}
+
+/**
+ * Registers `body` once per database, in a suite named `${title} on <name>` that is skipped with the
+ * reason when the database is not installed; `server()` is the database started for the suite.
+ */
+export function onEachServer(title: string, body: (server: () => Server, name: Server['name']) => void): void {
+  for (const s of SERVERS) {
+    describe(`${title} on ${s.name}`, async () => {
+      const skip = await s.skip();
+      if (skip) return void it.skip(skip);
+      let server: Server | undefined;
+      before(async () => {
+        server = await s.start();
+      });
+      after(() => server?.stop());
+      body(() => {
+        if (!server) throw new Error(`${s.name} is not started`);
+        return server;
+      }, s.name);
+    });
+  }
 }

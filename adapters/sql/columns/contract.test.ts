@@ -1,48 +1,35 @@
-// The shared backend contract on the worked example's mapping (test/columns/appointments.yaml), on
-// SQLite, PostgreSQL and MariaDB; with each change feed: snapshot fallback, modified column, triggers;
-// and on the contacts entity (test/columns/contacts.yaml, an address book of vCards).
-import { after, before, describe } from 'node:test';
-import { SERVERS, type Server } from '../../../test/columns/databases.ts';
+import { onEachServer } from '../../../test/columns/databases.ts';
 import { contactMapping, createLegacySchema, mapping } from '../../../test/columns/legacy-schema.ts';
 import { runBackendContract } from '../../contract/backend-contract.ts';
 import { createColumnsBackend } from './index.ts';
 import { installStatements, runStatements } from './triggers.ts';
 
-for (const s of SERVERS) {
-  describe(`columns profile on ${s.name}`, async () => {
-    const skip = await s.skip();
-    if (skip) return void describe.skip(skip);
-    let server: Server;
-    before(async () => {
-      server = await s.start();
+onEachServer(`columns profile`, (server, name) => {
+  for (const feed of ['snapshot', 'modified', 'triggers'] as const) {
+    runBackendContract(`columns (${name}, ${feed} feed)`, async () => {
+      const db = await server().fresh();
+      await createLegacySchema(db.conn);
+      if (feed === 'triggers') await runStatements(db.conn, installStatements(db.conn.dialect, mapping));
+      const backend = await createColumnsBackend(db.conn, { ...mapping, changes: feed }, { id: 'columns-test' });
+      return {
+        backend,
+        cleanup: () => db.close(),
+        collection: { owner: 'contract-user', home: 'calendars', id: 'calendar' },
+        calendarDataOnly: true,
+      };
     });
-    after(() => server?.stop());
-    for (const feed of ['snapshot', 'modified', 'triggers'] as const) {
-      runBackendContract(`columns (${s.name}, ${feed} feed)`, async () => {
-        const db = await server.fresh();
-        await createLegacySchema(db.conn);
-        if (feed === 'triggers') await runStatements(db.conn, installStatements(db.conn.dialect, mapping));
-        const backend = await createColumnsBackend(db.conn, { ...mapping, changes: feed }, { id: 'columns-test' });
-        return {
-          backend,
-          cleanup: () => db.close(),
-          collection: { owner: 'contract-user', home: 'calendars', id: 'calendar' },
-          calendarDataOnly: true,
-        };
-      });
-      // The contacts entity (component VCARD): the suite stores vCards in its address book.
-      runBackendContract(`columns contacts (${s.name}, ${feed} feed)`, async () => {
-        const db = await server.fresh();
-        await createLegacySchema(db.conn);
-        if (feed === 'triggers') await runStatements(db.conn, installStatements(db.conn.dialect, contactMapping));
-        const m = { ...contactMapping, changes: feed };
-        return {
-          backend: await createColumnsBackend(db.conn, m, { id: 'columns-contacts-test' }),
-          cleanup: () => db.close(),
-          collection: { owner: 'contract-user', home: 'addressbooks', id: 'contacts' },
-          addressDataOnly: true,
-        };
-      });
-    }
-  });
-}
+    // The contacts entity (component VCARD): the suite stores vCards in its address book.
+    runBackendContract(`columns contacts (${name}, ${feed} feed)`, async () => {
+      const db = await server().fresh();
+      await createLegacySchema(db.conn);
+      if (feed === 'triggers') await runStatements(db.conn, installStatements(db.conn.dialect, contactMapping));
+      const m = { ...contactMapping, changes: feed };
+      return {
+        backend: await createColumnsBackend(db.conn, m, { id: 'columns-contacts-test' }),
+        cleanup: () => db.close(),
+        collection: { owner: 'contract-user', home: 'addressbooks', id: 'contacts' },
+        addressDataOnly: true,
+      };
+    });
+  }
+});
