@@ -138,18 +138,54 @@ describe('davgate serve: HTTP/1.0 clients', () => {
   });
 });
 
+describe('davgate serve: request bodies', () => {
+  it('a chunked PUT is stored byte for byte, and its ETag is the one GET gives', async () => {
+    const io = captureIo({ env: { USER: 'alice' } });
+    const running = await startServer(await configFor(await tempDataDir()), testRuntime, io);
+    try {
+      const password = /password: +(\S+)/.exec(io.stdout.join('\n'))?.[1] ?? '';
+      const auth = `Basic ${Buffer.from(`alice:${password}`).toString('base64')}`;
+      const card = 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:chunked-1\r\nFN:Jürgen Ünal\r\nN:Ünal;Jürgen;;;\r\nEND:VCARD\r\n';
+      const bytes = Buffer.from(card);
+      const chunk = (b: Buffer) => `${b.length.toString(16)}\r\n${b.toString('latin1')}\r\n`;
+      const raw = await rawRequest(
+        running.port,
+        `PUT /dav/addressbooks/alice/contacts/chunked.vcf HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${auth}\r\nContent-Type: text/vcard\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n` +
+          `${chunk(bytes.subarray(0, 30))}${chunk(bytes.subarray(30))}0\r\n\r\n`,
+        'latin1',
+      );
+      assert.match(raw, /^HTTP\/1\.1 201/);
+      const etag = /\r\netag: ("[^"]+")/i.exec(raw)?.[1];
+      const got = await fetch(`${running.url}addressbooks/alice/contacts/chunked.vcf`, {
+        headers: { Authorization: auth },
+      });
+      assert.equal(got.status, 200);
+      assert.deepEqual(Buffer.from(await got.arrayBuffer()), bytes);
+      assert.equal(got.headers.get('etag'), etag);
+    } finally {
+      await running.close();
+    }
+  });
+});
+
 function splitHead(raw: string): [string, string] {
   const i = raw.indexOf('\r\n\r\n');
   return i < 0 ? [raw, ''] : [raw.slice(0, i), raw.slice(i + 4)];
 }
 
 /** Sends one request on a plain socket and returns everything the server wrote until it closed. */
-async function rawRequest(port: number, text: string): Promise<string> {
+async function rawRequest(port: number, text: string, encoding?: BufferEncoding): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.end(text));
+    // With an encoding the socket stays open for writing (Connection: close ends it from the server's side).
+    const socket = connect(port, '127.0.0.1', () =>
+      encoding ? socket.write(Buffer.from(text, encoding)) : socket.end(text),
+    );
     const parts: Buffer[] = [];
     socket.on('data', (d: Buffer) => parts.push(d));
-    socket.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    socket.on('end', () => {
+      socket.end();
+      resolve(Buffer.concat(parts).toString('utf8'));
+    });
     socket.on('error', reject);
   });
 }

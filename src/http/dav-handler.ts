@@ -1,5 +1,6 @@
 // Turns a Hono request into a DavContext + MethodRequest, dispatches on the method, and turns the
 // DavResponse (or DavError) into a Response.
+import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { type AggregateOptions, aggregatingRouter } from '../backend/aggregate.ts';
 import type { BackendRouter, CoreHooks, DavContext, Limits, Logger, UserDirectory } from '../dav/context.ts';
@@ -147,9 +148,13 @@ export function plainPathname(href: string): string | undefined {
 }
 
 /** Whether the request came over HTTP/1.0 (no chunked bodies; node server only, tests have no env). */
+/** Node's request under @hono/node-server (`davgate serve`); undefined for app.request and other runtimes. */
+function incomingOf(c: Context<AppEnv>): IncomingMessage | undefined {
+  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+}
+
 function isHttp10(c: Context<AppEnv>): boolean {
-  const env = c.env as { incoming?: { httpVersion?: string } } | undefined;
-  return env?.incoming?.httpVersion === '1.0';
+  return incomingOf(c)?.httpVersion === '1.0';
 }
 
 /** Merged quirk options per active-profile list (the quirks middleware reuses one list per User-Agent). */
@@ -194,7 +199,7 @@ export async function handleDav(c: Context<AppEnv>, svc: DavServices, pathOverri
     const body =
       method === 'GET' || method === 'HEAD' || method === 'OPTIONS'
         ? new Uint8Array(0)
-        : await readBody(c.req.raw, svc.limits.maxBodySize);
+        : await readBody(c.req.raw, svc.limits.maxBodySize, incomingOf(c));
     const user = c.get('user');
     const quirkOptions = quirkOptionsOf(quirks);
     const ctx: DavContext = {
