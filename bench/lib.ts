@@ -102,7 +102,7 @@ export function send(
   });
 }
 
-export function expectStatus(reply: Reply, expected: number[], what: string): void {
+export function expectStatus(reply: Pick<Reply, 'status' | 'body'>, expected: number[], what: string): void {
   if (!expected.includes(reply.status)) {
     throw new Error(`${what}: expected ${expected.join('/')} but got ${reply.status}: ${reply.body.slice(0, 500)}`);
   }

@@ -18,7 +18,11 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 export class RawConnection {
   readonly #socket: Socket;
   readonly #host: string;
-  #buf: Buffer = Buffer.alloc(0);
+  /** What arrived and is not parsed yet, kept as read (joined once an answer is complete: no quadratic copying). */
+  #parts: Buffer[] = [];
+  #size = 0;
+  /** The head of the answer being received, once complete. */
+  #head: { status: number; etag: string | undefined; bodyAt: number; length: number | undefined } | undefined;
   #waiting: { resolve: (r: RawReply) => void; reject: (e: Error) => void; method: string } | undefined;
   #failed: Error | undefined;
 
@@ -27,7 +31,8 @@ export class RawConnection {
     this.#host = host;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
-      this.#buf = this.#buf.length === 0 ? chunk : Buffer.concat([this.#buf, chunk]);
+      this.#parts.push(chunk);
+      this.#size += chunk.length;
       this.#parse();
     });
     const fail = (e: Error) => {
@@ -58,33 +63,66 @@ export class RawConnection {
     });
   }
 
+  #joined(): Buffer {
+    if (this.#parts.length > 1) this.#parts = [Buffer.concat(this.#parts, this.#size)];
+    return this.#parts[0] ?? Buffer.alloc(0);
+  }
+
+  /** The last `n` bytes received (for the end of a chunked body), without joining everything. */
+  #tail(n: number): Buffer {
+    const tail: Buffer[] = [];
+    let got = 0;
+    for (let i = this.#parts.length - 1; i >= 0 && got < n; i--) {
+      tail.unshift(this.#parts[i]);
+      got += this.#parts[i].length;
+    }
+    const t = tail.length === 1 ? tail[0] : Buffer.concat(tail);
+    return t.subarray(Math.max(0, t.length - n));
+  }
+
+  #done(rest: Buffer, reply: RawReply): void {
+    const w = this.#waiting;
+    this.#parts = rest.length ? [rest] : [];
+    this.#size = rest.length;
+    this.#head = undefined;
+    this.#waiting = undefined;
+    w?.resolve(reply);
+  }
+
   #parse(): void {
     const w = this.#waiting;
     if (!w) return;
-    const end = this.#buf.indexOf(HEADER_END);
-    if (end < 0) return;
-    const head = this.#buf.toString('latin1', 0, end);
-    const status = Number(head.slice(9, 12));
-    const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
-    if (!length && /\r\ntransfer-encoding:\s*chunked/i.test(head)) {
-      const body = chunkedBody(this.#buf, end + 4);
+    if (!this.#head) {
+      const buf = this.#joined();
+      const end = buf.indexOf(HEADER_END);
+      if (end < 0) return;
+      const head = buf.toString('latin1', 0, end);
+      const status = Number(head.slice(9, 12));
+      const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+      const chunked = !length && /\r\ntransfer-encoding:\s*chunked/i.test(head);
+      if (!length && !chunked && /\r\ntransfer-encoding:/i.test(head)) {
+        this.#waiting = undefined;
+        w.reject(new Error(`raw-http: unsupported answer framing\n${head}`));
+        return;
+      }
+      const size = w.method === 'HEAD' || status === 204 || status === 304 || !length ? 0 : Number(length[1]);
+      const etag = /\r\netag:\s*([^\r\n]*)/i.exec(head)?.[1];
+      this.#head = { status, etag, bodyAt: end + 4, length: chunked ? undefined : size };
+    }
+    const h = this.#head;
+    if (h.length === undefined) {
+      // Chunked: complete once the last-chunk and its CRLF have arrived (checked by the full parse).
+      if (!this.#tail(5).equals(LAST_CHUNK) && this.#size > h.bodyAt + 5) return;
+      const buf = this.#joined();
+      const body = chunkedBody(buf, h.bodyAt);
       if (!body) return; // not complete yet
-      this.#buf = this.#buf.subarray(body.next);
-      this.#waiting = undefined;
-      w.resolve({ status, etag: /\r\netag:\s*([^\r\n]*)/i.exec(head)?.[1], body: body.text });
+      this.#done(buf.subarray(body.next), { status: h.status, etag: h.etag, body: body.text });
       return;
     }
-    if (!length && /\r\ntransfer-encoding:/i.test(head)) {
-      this.#waiting = undefined;
-      w.reject(new Error(`raw-http: unsupported answer framing\n${head}`));
-      return;
-    }
-    const size = w.method === 'HEAD' || status === 204 || status === 304 || !length ? 0 : Number(length[1]);
-    if (this.#buf.length < end + 4 + size) return;
-    const body = this.#buf.toString('utf8', end + 4, end + 4 + size);
-    this.#buf = this.#buf.subarray(end + 4 + size);
-    this.#waiting = undefined;
-    w.resolve({ status, etag: /\r\netag:\s*([^\r\n]*)/i.exec(head)?.[1], body });
+    if (this.#size < h.bodyAt + h.length) return;
+    const buf = this.#joined();
+    const body = buf.toString('utf8', h.bodyAt, h.bodyAt + h.length);
+    this.#done(buf.subarray(h.bodyAt + h.length), { status: h.status, etag: h.etag, body });
   }
 
   close(): void {
@@ -93,6 +131,7 @@ export class RawConnection {
 }
 
 const CRLF = Buffer.from('\r\n');
+const LAST_CHUNK = Buffer.from('0\r\n\r\n');
 
 /** A complete chunked body starting at `from` (RFC 9112 §7.1; no trailers), or undefined while incomplete. */
 function chunkedBody(buf: Buffer, from: number): { text: string; next: number } | undefined {
