@@ -15,13 +15,15 @@ describe('SQLite migrations', () => {
   });
   afterEach(() => tmp.remove());
 
-  test('a new file (in a directory that did not exist) gets the latest schema, WAL and foreign keys', async () => {
+  test('a new file (in a directory that did not exist) gets the latest schema, WAL, foreign keys and in-memory journals', async () => {
     const s = await openSqlite(tmp.file);
     try {
       assert.equal(currentVersion(s.db), SCHEMA_VERSION);
       assert.equal(s.db.prepare('PRAGMA journal_mode').get()?.journal_mode, 'wal');
       assert.equal(s.db.prepare('PRAGMA foreign_keys').get()?.foreign_keys, 1);
       assert.ok(Number(s.db.prepare('PRAGMA busy_timeout').get()?.timeout) > 0);
+      // Savepoint journals of group commits stay in memory (2 = MEMORY).
+      assert.equal(s.db.prepare('PRAGMA temp_store').get()?.temp_store, 2);
       const rows = s.db.prepare('SELECT version FROM schema_version').all();
       assert.deepEqual(
         rows.map((r) => r.version),
