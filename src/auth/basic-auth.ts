@@ -1,7 +1,7 @@
 // HTTP Basic authentication (RFC 7617) against the user store, as a Hono middleware.
 // Credentials are UTF-8 (§2.1, advertised with charset="UTF-8"). Clients send them on every request
 // and scrypt is deliberately slow, so successful checks are remembered for `cacheSeconds`, keyed by a
-// keyed SHA-256 of user and password (the password itself is never kept, nor logged).
+// keyed SHA-256 of the Authorization header (the password itself is never kept, nor logged).
 import { hash, randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
@@ -83,11 +83,13 @@ export function basicAuthCheck(options: BasicAuthOptions): AuthCheck {
   // One-shot SHA-256 over salt + credentials (createHmac re-imports its key on every call, which
   // was the largest cost of a cached request).
   const salt = randomBytes(32).toString('base64');
-  const remembered = new Map<string, number>(); // key → expiry (ms)
+  // Keyed by the Authorization header as sent: a remembered request is one hash and one lookup, no
+  // base64 or UTF-8 decoding (the same credentials spelt differently are simply checked once more).
+  const remembered = new Map<string, { user: string; expires: number }>(); // key → user, expiry (ms)
   const inFlight = new Map<string, Promise<boolean>>();
   let dummyHash: Promise<string> | undefined;
 
-  const keyOf = (c: Credentials) => hash('sha256', `${salt}\0${c.user}\0${c.password}`, 'base64');
+  const keyOf = (header: string) => hash('sha256', `${salt}\0${header}`, 'base64');
 
   async function check(c: Credentials): Promise<boolean> {
     if (options.authenticator) return options.authenticator.verify(c.user, c.password);
@@ -108,13 +110,7 @@ export function basicAuthCheck(options: BasicAuthOptions): AuthCheck {
     return ok;
   }
 
-  async function verify(c: Credentials): Promise<boolean> {
-    const key = keyOf(c);
-    const expires = remembered.get(key);
-    if (expires !== undefined) {
-      if (expires > now()) return true;
-      remembered.delete(key);
-    }
+  async function verify(c: Credentials, key: string): Promise<boolean> {
     // Clients open several connections at once with the same credentials: one scrypt for all of them.
     let pending = inFlight.get(key);
     if (!pending) {
@@ -124,23 +120,17 @@ export function basicAuthCheck(options: BasicAuthOptions): AuthCheck {
     const ok = await pending;
     if (ok && cacheSeconds > 0) {
       if (remembered.size >= maxEntries) remembered.delete(remembered.keys().next().value as string);
-      remembered.set(key, now() + cacheSeconds * 1000);
+      remembered.set(key, { user: c.user, expires: now() + cacheSeconds * 1000 });
     }
     return ok;
   }
 
-  /** Whether these credentials were checked successfully within cacheSeconds (synchronous). */
-  function remembers(c: Credentials): boolean {
-    const expires = remembered.get(keyOf(c));
-    return expires !== undefined && expires > now();
-  }
-
   const unauthorized = (ctx: Context) => ctx.text('Authentication required\n', 401, { 'WWW-Authenticate': challenge });
 
-  async function slow(ctx: Context, credentials: Credentials): Promise<Response | undefined> {
+  async function slow(ctx: Context, credentials: Credentials, key: string): Promise<Response | undefined> {
     let ok = false;
     try {
-      ok = await verify(credentials);
+      ok = await verify(credentials, key);
     } catch (e) {
       if (!(e instanceof AuthUnavailable)) throw e;
       return ctx.text('The user directory is unavailable; try again shortly\n', 503, { 'Retry-After': '30' });
@@ -151,12 +141,21 @@ export function basicAuthCheck(options: BasicAuthOptions): AuthCheck {
   }
 
   return (ctx) => {
-    const credentials = parseBasicAuthorization(ctx.req.header('authorization'));
-    if (credentials === undefined || credentials.password.length === 0) return unauthorized(ctx);
-    if (cacheSeconds > 0 && remembers(credentials)) {
-      ctx.set('user', credentials.user);
-      return undefined;
+    const header = ctx.req.header('authorization');
+    if (header === undefined) return unauthorized(ctx);
+    const key = keyOf(header);
+    if (cacheSeconds > 0) {
+      const hit = remembered.get(key);
+      if (hit !== undefined) {
+        if (hit.expires > now()) {
+          ctx.set('user', hit.user);
+          return undefined;
+        }
+        remembered.delete(key);
+      }
     }
-    return slow(ctx, credentials);
+    const credentials = parseBasicAuthorization(header);
+    if (credentials === undefined || credentials.password.length === 0) return unauthorized(ctx);
+    return slow(ctx, credentials, key);
   };
 }
