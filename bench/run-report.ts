@@ -28,6 +28,8 @@ export interface RunConfig {
   syncRuns: number;
   resyncRuns: number;
   wrkSeconds: number;
+  /** Seconds of wrk load before the measured run. */
+  wrkWarmupSeconds: number;
   wrkThreads: number;
   wrkConnections: number;
   serverRoot: string;
@@ -63,6 +65,7 @@ export function reportResults(config: RunConfig, m: RunMeasurements): void {
     syncRuns: SYNC_RUNS,
     resyncRuns: RESYNC_RUNS,
     wrkSeconds: WRK_SECONDS,
+    wrkWarmupSeconds: WRK_WARMUP,
     wrkThreads: WRK_THREADS,
     wrkConnections: WRK_CONNECTIONS,
     serverRoot: SERVER_ROOT,
@@ -162,6 +165,7 @@ export function reportResults(config: RunConfig, m: RunMeasurements): void {
           threads: WRK_THREADS,
           connections: WRK_CONNECTIONS,
           seconds: WRK_SECONDS,
+          warmupSeconds: WRK_WARMUP,
           requestsPerSec: wrk.requestsPerSec,
           requests: wrk.requests,
           non2xx: wrk.non2xx,

@@ -4,7 +4,7 @@
 // All traffic stays on 127.0.0.1; every loop is bounded. docs/performance.md explains the workloads.
 //
 //   node bench/run.ts [--cards 3500] [--puts 1000] [--sync-runs 9] [--resync-runs 200]
-//                     [--wrk-seconds 10] [--wrk-threads nproc-1] [--out bench/results/latest.json]
+//                     [--wrk-seconds 10] [--wrk-warmup 3] [--wrk-threads nproc-1] [--out bench/results/latest.json]
 //                     [--only sync,resync,ctag,get,put] [--cpu-prof DIR] [--keep] [--server-root DIR] [--server-log FILE]
 //                     [--entry start|src]
 //
@@ -54,6 +54,8 @@ const { values: args } = parseArgs({
     'sync-runs': { type: 'string', default: '9' },
     'resync-runs': { type: 'string', default: '200' },
     'wrk-seconds': { type: 'string', default: '10' },
+    // Seconds of the same wrk load before the measured run (JIT and caches warm, as usual for throughput); 0 = none.
+    'wrk-warmup': { type: 'string', default: '3' },
     // One wrk thread per spare core: on a 2-core machine a second one takes CPU from the server.
     'wrk-threads': { type: 'string', default: String(Math.max(1, Math.min(4, cpus().length - 1))) },
     'wrk-connections': { type: 'string', default: '16' },
@@ -83,6 +85,9 @@ const PUT_CONNECTIONS = positiveInt('put-connections');
 const SYNC_RUNS = positiveInt('sync-runs');
 const RESYNC_RUNS = positiveInt('resync-runs');
 const WRK_SECONDS = positiveInt('wrk-seconds');
+const WRK_WARMUP = Number(args['wrk-warmup']);
+if (!Number.isInteger(WRK_WARMUP) || WRK_WARMUP < 0)
+  throw new Error('--wrk-warmup: a whole number of seconds, 0 or more');
 const WRK_THREADS = positiveInt('wrk-threads');
 const WRK_CONNECTIONS = positiveInt('wrk-connections');
 const MULTIGET_BATCH = 100;
@@ -203,7 +208,10 @@ async function main(): Promise<void> {
     let wrk: WrkResult | undefined;
     if (PHASES.has('get')) {
       if (wrkV) {
-        log(`wrk GET ${WRK_SECONDS}s at ${WRK_CONNECTIONS} connections, ${WRK_THREADS} threads`);
+        log(
+          `wrk GET ${WRK_SECONDS}s at ${WRK_CONNECTIONS} connections, ${WRK_THREADS} threads, after ${WRK_WARMUP}s of warm-up`,
+        );
+        if (WRK_WARMUP > 0) runWrk(oneUrl, WRK_THREADS, WRK_CONNECTIONS, WRK_WARMUP);
         cpuMark = procCpuMs(srv.pid, hz);
         wrk = runWrk(oneUrl, WRK_THREADS, WRK_CONNECTIONS, WRK_SECONDS);
         cpuSince('get');
@@ -237,6 +245,7 @@ async function main(): Promise<void> {
         syncRuns: SYNC_RUNS,
         resyncRuns: RESYNC_RUNS,
         wrkSeconds: WRK_SECONDS,
+        wrkWarmupSeconds: WRK_WARMUP,
         wrkThreads: WRK_THREADS,
         wrkConnections: WRK_CONNECTIONS,
         serverRoot: SERVER_ROOT,
