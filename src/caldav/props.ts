@@ -6,9 +6,10 @@ import type { DavContext } from '../dav/context.ts';
 import { DavError } from '../dav/dav-error.ts';
 import type { PropertyDef } from '../dav/props/registry.ts';
 import type { Resource } from '../dav/resource.ts';
+import { asStoredText } from '../dav/xml/byte-text.ts';
 import { appleIcal, caldav, dav } from '../dav/xml/names.ts';
 import { el, textOf, type XmlElement, type XmlNode } from '../dav/xml/tree.ts';
-import { ANNOTATION_PREFIX, stripAnnotations } from './annotations.ts';
+import { ANNOTATION_PREFIX, hasAnnotations, stripAnnotations } from './annotations.ts';
 import { renderCalendarData } from './calendar-data.ts';
 import { CALENDAR_DATA_TYPES, parseCalendarDataRequest } from './calendar-data-request.ts';
 import { normaliseTimezoneText, timeEnvFor, timezoneFromId } from './calendar-timezone.ts';
@@ -74,6 +75,20 @@ function calendarData(ctx: DavContext, res: Resource, requested: XmlElement): Xm
       root: annotated || rewritten ? undefined : hints.root,
     }),
   ];
+}
+
+/**
+ * calendarData's common case as bytes: the whole object as stored (no §9.6 selection, expand or
+ * limit, no RFC 7809 stripping, no annotations, no payloadOut quirk), so the stored bytes are the
+ * value (no decode here, no re-encode when the multistatus is written).
+ */
+function calendarDataBytes(ctx: DavContext, res: Resource, requested: XmlElement): Uint8Array | undefined {
+  if (res.type !== 'object' || !res.object) return undefined;
+  for (const q of ctx.quirks) if (q.payloadOut) return undefined;
+  const req = parseCalendarDataRequest(requested);
+  if (req.comp || req.expand || req.limitRecurrenceSet || req.limitFreebusySet) return undefined;
+  if (omitsStandardTimezones(ctx) || hasAnnotations(res.object.body)) return undefined;
+  return asStoredText(res.object.body);
 }
 
 function colorPatch(value: XmlElement | null) {
@@ -187,6 +202,7 @@ export const caldavProperties: PropertyDef[] = [
     needsBody: true,
     appliesTo: isCalendarObject,
     get: calendarData,
+    getBytes: calendarDataBytes,
   },
   {
     name: caldav('calendar-home-set'),

@@ -4,6 +4,7 @@
 import type { DavContext } from '../dav/context.ts';
 import type { PropertyDef } from '../dav/props/registry.ts';
 import type { Resource } from '../dav/resource.ts';
+import { asStoredText } from '../dav/xml/byte-text.ts';
 import { carddav, dav } from '../dav/xml/names.ts';
 import { el, textOf, type XmlNode } from '../dav/xml/tree.ts';
 import {
@@ -38,6 +39,24 @@ function addressData(
   if (want.version === undefined && want.flavour === undefined)
     return finish(ctx, req.props, res.object.contentType, utf8.decode(res.object.body));
   return representObject(res, res.object, want).then((shown) => finish(ctx, req.props, shown.contentType, shown.text));
+}
+
+/**
+ * addressData's common case as bytes: the card served as stored, whole, with no payloadOut quirk,
+ * so the stored bytes are the value (no decode here, no re-encode when the multistatus is written).
+ */
+function addressDataBytes(
+  ctx: DavContext,
+  res: Resource,
+  requested: Parameters<PropertyDef['get']>[2],
+): Uint8Array | undefined {
+  if (res.type !== 'object' || !res.object) return undefined;
+  for (const q of ctx.quirks) if (q.payloadOut) return undefined;
+  const req = parseAddressDataRequest(requested);
+  if (req.props) return undefined;
+  const want = representationFor(ctx, req);
+  if (want.version !== undefined || want.flavour !== undefined) return undefined;
+  return asStoredText(res.object.body);
 }
 
 function finish(
@@ -96,6 +115,7 @@ export const carddavProperties: PropertyDef[] = [
     needsBody: true,
     appliesTo: isAddressObject,
     get: addressData,
+    getBytes: addressDataBytes,
   },
   {
     name: carddav('addressbook-home-set'),

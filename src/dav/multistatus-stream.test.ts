@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { multistatus, propstatResponse, statusResponse } from './multistatus.ts';
 import { collectXml, streamMultistatus } from './multistatus-stream.ts';
-import { isXmlChunks, type XmlChunks } from './response.ts';
+import { chunkText, isXmlChunks, type XmlChunks } from './response.ts';
 import { clark, dav } from './xml/names.ts';
 import { parseXml } from './xml/parse.ts';
 import { el, type XmlElement } from './xml/tree.ts';
@@ -30,16 +30,17 @@ describe('streamed multistatus (RFC 4918 §13)', () => {
     const trailer = [el(dav('sync-token'), ['urn:x:1'])];
     const body = await bodyOf(rs, trailer);
     assert.equal(body.rest, undefined);
-    assert.ok(body.head.startsWith('<?xml version="1.0" encoding="utf-8"?>\n<d:multistatus xmlns:d="DAV:"'));
+    const head = chunkText(body.head);
+    assert.ok(head.startsWith('<?xml version="1.0" encoding="utf-8"?>\n<d:multistatus xmlns:d="DAV:"'));
     // Thunderbird (quirks Q07) reads the first status line literally.
-    assert.match(body.head, /<d:status>HTTP\/1\.1 200 OK<\/d:status>/);
-    assert.deepEqual(parseXml(body.head), parseXml(writeXml(multistatus(rs, trailer).body as XmlElement)));
+    assert.match(head, /<d:status>HTTP\/1\.1 200 OK<\/d:status>/);
+    assert.deepEqual(parseXml(head), parseXml(writeXml(multistatus(rs, trailer).body as XmlElement)));
   });
 
   it('an empty multistatus is a valid document', async () => {
     const body = await bodyOf([]);
-    assert.equal(parseXml(body.head).name, dav('multistatus'));
-    assert.equal(parseXml(body.head).children.length, 0);
+    assert.equal(parseXml(chunkText(body.head)).name, dav('multistatus'));
+    assert.equal(parseXml(chunkText(body.head)).children.length, 0);
   });
 
   it('a long document comes in chunks, produced only as they are read', async () => {

@@ -3,12 +3,13 @@
 // initial sync of thousands of members). The first chunk is produced before the handler returns:
 // an error until then (a backend failure, a bad token) still becomes a proper status; later ones
 // can only abort the body.
-import type { DavResponse, XmlChunks } from './response.ts';
+import { chunkText, type DavResponse, type XmlChunk, type XmlChunks } from './response.ts';
+import type { Part } from './xml/byte-text.ts';
 import { PREFERRED_PREFIXES } from './xml/names.ts';
 import type { XmlElement } from './xml/tree.ts';
 import { FragmentWriter } from './xml/write.ts';
 
-/** Characters per chunk: large enough that the socket sees few writes, small enough to stay cheap. */
+/** Characters (of markup) and bytes (of byte text, XmlElement.bytes) per chunk: large enough that the socket sees few writes, small enough to stay cheap. */
 const CHUNK = 64 * 1024;
 
 /** Every well-known namespace is declared on the root once (the tree writer declares only the used ones). */
@@ -26,9 +27,9 @@ async function* chunks(
   responses: Responses,
   trailer: XmlElement[],
   state: { finished: boolean },
-): AsyncGenerator<string, undefined> {
+): AsyncGenerator<XmlChunk, undefined> {
   const writer = new FragmentWriter(ROOT_PREFIXES);
-  let parts: string[] = [HEAD];
+  let parts: Part[] = [HEAD];
   let size = HEAD.length;
   for await (const r of responses) {
     const from = parts.length;
@@ -50,7 +51,7 @@ async function* chunks(
 
 /**
  * A 207 multistatus of `responses` (in order) followed by `trailer` (e.g. DAV:sync-token). Resolves
- * once the first chunk is written; a short document is then complete and sent as one string.
+ * once the first chunk is written; a short document is then complete and sent as one chunk.
  */
 export async function streamMultistatus(responses: Responses, trailer: XmlElement[] = []): Promise<DavResponse> {
   const state = { finished: false };
@@ -63,8 +64,8 @@ export async function streamMultistatus(responses: Responses, trailer: XmlElemen
 
 /** The whole document of an XmlChunks body (tests, in-process benchmarks). */
 export async function collectXml(body: XmlChunks): Promise<string> {
-  if (!body.rest) return body.head;
-  const parts = [body.head];
-  for (let n = await body.rest.next(); !n.done; n = await body.rest.next()) parts.push(n.value);
+  if (!body.rest) return chunkText(body.head);
+  const parts = [chunkText(body.head)];
+  for (let n = await body.rest.next(); !n.done; n = await body.rest.next()) parts.push(chunkText(n.value));
   return parts.join('');
 }

@@ -18,7 +18,7 @@ import { type MethodRequest, parseDepth } from '../dav/methods/request.ts';
 import { type DavPath, type Hrefs, parseDavPath } from '../dav/path.ts';
 import type { PropertyRegistry } from '../dav/props/registry.ts';
 import type { ReportRegistry } from '../dav/reports/registry.ts';
-import { type DavResponse, isXmlChunks, type XmlChunks } from '../dav/response.ts';
+import { type DavResponse, isXmlChunks, type XmlChunk, type XmlChunks } from '../dav/response.ts';
 import { isElement } from '../dav/xml/tree.ts';
 import { writeXml } from '../dav/xml/write.ts';
 import { mergeOptions } from '../quirks/detect.ts';
@@ -62,23 +62,25 @@ const HANDLERS: Record<string, Handler> = {
 };
 
 /**
- * The body stream of a multistatus still being written: one chunk is encoded per pull, so the
+ * The body stream of a multistatus still being written: one chunk is produced per pull, so the
  * producer (and the backend reads behind it) runs only as fast as the socket drains. An error after
  * the first byte can only abort the body (the status is sent); it is logged.
  */
-function chunkStream(body: XmlChunks, rest: AsyncIterator<string, undefined>, log?: Logger): ReadableStream {
-  let head: string | undefined = body.head;
+function chunkStream(body: XmlChunks, rest: AsyncIterator<XmlChunk, undefined>, log?: Logger): ReadableStream {
+  let head: XmlChunk | undefined = body.head;
+  // The multistatus writer's chunks are bytes already (enqueued as they are); a string is encoded.
+  const chunkBytes = (c: XmlChunk): Uint8Array => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c);
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (head !== undefined) {
-        controller.enqueue(Buffer.from(head, 'utf8'));
+        controller.enqueue(chunkBytes(head));
         head = undefined;
         return;
       }
       try {
         const n = await rest.next();
         if (n.done) controller.close();
-        else controller.enqueue(Buffer.from(n.value, 'utf8'));
+        else controller.enqueue(chunkBytes(n.value));
       } catch (e) {
         log?.error('multistatus aborted after its first bytes', { error: e instanceof Error ? e.message : String(e) });
         controller.error(e);
@@ -106,7 +108,7 @@ export function toResponse(r: DavResponse, extra: Record<string, string> = {}, l
         // Declared up front: @hono/node-server otherwise waits a timer turn for a second chunk to
         // decide on a Content-Length before writing anything (about 1 ms per streamed answer).
         if (!http10) headers['Transfer-Encoding'] = 'chunked';
-      } else body = r.body.head;
+      } else body = r.body.head as string | Uint8Array<ArrayBuffer>;
       headers['Content-Type'] = 'application/xml; charset=utf-8';
     } else if (isElement(r.body)) {
       body = writeXml(r.body);

@@ -23,6 +23,12 @@ export interface PropertyDef {
    */
   get(ctx: DavContext, res: Resource, requested: XmlElement): Promise<XmlNode[] | undefined> | XmlNode[] | undefined;
   /**
+   * A fast path tried before `get`: the value as character data in UTF-8 bytes (valid UTF-8, no
+   * BOM: they are written as they are, XmlElement.bytes), or undefined to use `get`. For bodies
+   * served as stored: a multiget of thousands of them is then never decoded and re-encoded.
+   */
+  getBytes?(ctx: DavContext, res: Resource, requested: XmlElement): Uint8Array | undefined;
+  /**
    * For settable live properties of collections: translate a set (value) or remove (null) into a
    * collection patch. Throw DavError (e.g. 409/403 with a precondition) for invalid values.
    */

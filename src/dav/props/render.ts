@@ -3,7 +3,7 @@
 import type { DavContext } from '../context.ts';
 import { hrefOf, propstatResponse } from '../multistatus.ts';
 import type { ObjectResource, Resource } from '../resource.ts';
-import { el, type XmlElement } from '../xml/tree.ts';
+import { bytesEl, el, type XmlElement } from '../xml/tree.ts';
 
 export type PropRequest =
   | { kind: 'prop'; props: XmlElement[] }
@@ -138,14 +138,15 @@ export async function renderOne(ctx: DavContext, res: Resource, req: PropRequest
   for (const w of wanted) {
     const def = ctx.props.get(w.name);
     if (def?.appliesTo(res)) {
+      const bytes = def.getBytes?.(ctx, res, w);
       // Most values are computed synchronously: no microtask turn for them (thousands per report).
-      const got = def.get(ctx, res, w);
+      const got = bytes === undefined ? def.get(ctx, res, w) : undefined;
       const value = got instanceof Promise ? await got : got;
       // allprop lists the properties that exist (RFC 4918 §9.1); only asked-for ones are 404.
-      if (value === undefined) {
+      if (value === undefined && bytes === undefined) {
         if (req.kind === 'prop' || included?.has(w.name)) missing.push(el(w.name));
       } else {
-        let prop = el(w.name, value);
+        let prop = bytes === undefined ? el(w.name, value) : bytesEl(w.name, bytes);
         for (const q of ctx.quirks) if (q.property) prop = q.property(w.name, prop);
         found.push(prop);
       }

@@ -1,37 +1,11 @@
 // Serialises XmlElement trees. Well-known namespaces get fixed prefixes declared on the root;
 // others are declared where first used. `FragmentWriter` writes elements one at a time under a root
 // whose declarations are already written (the streamed multistatus, multistatus-stream.ts).
+import type { Buffer } from 'node:buffer';
+import { joinParts, type Part } from './byte-text.ts';
+import { escapeAttr, escapeMarkup, escapeText } from './escape.ts';
 import { PREFERRED_PREFIXES, splitClark } from './names.ts';
-import type { XmlElement, XmlNode } from './tree.ts';
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;', '"': '&quot;' };
-const TEXT_SPECIAL = /[&<>\r]/;
-const TEXT_SPECIALS = /[&<>\r]/g;
-const MARKUP = /[&<>]/;
-const ATTR_SPECIAL = /[&<>\r"]/;
-const CRS = /\r/g;
-const ATTR_SPECIALS = /[&<>\r"]/g;
-const escapeChar = (c: string): string => ESCAPES[c];
-
-/**
- * Escapes character data; CR is written as a reference so CRLF line ends of iCalendar/vCard survive
- * parsing. Calendar and vCard bodies usually contain CRs and no markup: one global regex replace
- * with a plain replacement then, which is faster than a callback or replaceAll.
- */
-export function escapeText(s: string): string {
-  if (!TEXT_SPECIAL.test(s)) return s;
-  if (!MARKUP.test(s)) return s.replace(CRS, '&#13;');
-  return s.replace(TEXT_SPECIALS, escapeChar);
-}
-
-/** Escapes `&`, `<`, `>` (and CR with them); a text without markup is returned as it is, CRs and all. */
-function escapeMarkup(s: string): string {
-  return MARKUP.test(s) ? s.replace(TEXT_SPECIALS, escapeChar) : s;
-}
-
-function escapeAttr(s: string): string {
-  return ATTR_SPECIAL.test(s) ? s.replace(ATTR_SPECIALS, escapeChar) : s;
-}
+import { textOf, type XmlElement, type XmlNode } from './tree.ts';
 
 /** Clark names repeat endlessly in a multistatus: split each once. */
 const splitCache = new Map<string, { ns: string; local: string }>();
@@ -61,6 +35,8 @@ interface Ctx {
   tags: Map<string, Tags>;
   /** Text escaper: escapeText, or escapeMarkup when CRs are escaped per chunk (FragmentWriter.join). */
   text: (s: string) => string;
+  /** Byte text (XmlElement.bytes): kept as a part for FragmentWriter.join, or decoded and escaped. */
+  bytes: (e: XmlElement, out: Part[]) => void;
 }
 
 function collectNamespaces(e: XmlNode, into: Set<string>): void {
@@ -74,14 +50,14 @@ function hasAttrs(attrs: Record<string, string>): boolean {
   return false;
 }
 
-function writeChildren(e: XmlElement, ctx: Ctx, out: string[]): void {
+function writeChildren(e: XmlElement, ctx: Ctx, out: Part[]): void {
   for (const c of e.children) {
     if (typeof c === 'string') out.push(ctx.text(c));
     else writeElement(c, ctx, out);
   }
 }
 
-function writeElement(e: XmlElement, ctx: Ctx, out: string[]): void {
+function writeElement(e: XmlElement, ctx: Ctx, out: Part[]): void {
   // Fast path: a root-declared namespace and no attributes (nearly every element of a multistatus).
   let tags = ctx.tags.get(e.name);
   if (tags === undefined) {
@@ -94,8 +70,14 @@ function writeElement(e: XmlElement, ctx: Ctx, out: string[]): void {
     }
   }
   if (tags !== undefined && !hasAttrs(e.attrs)) {
-    if (e.children.length === 0) out.push(tags.empty);
-    else {
+    if (e.children.length === 0) {
+      if (e.bytes === undefined) out.push(tags.empty);
+      else {
+        out.push(tags.open);
+        ctx.bytes(e, out);
+        out.push(tags.close);
+      }
+    } else {
       out.push(tags.open);
       writeChildren(e, ctx, out);
       out.push(tags.close);
@@ -105,7 +87,7 @@ function writeElement(e: XmlElement, ctx: Ctx, out: string[]): void {
   writeGeneral(e, ctx, out);
 }
 
-function writeGeneral(e: XmlElement, ctx: Ctx, out: string[]): void {
+function writeGeneral(e: XmlElement, ctx: Ctx, out: Part[]): void {
   const { ns, local } = split(e.name);
   let decls = '';
   let prefixes = ctx.prefixes;
@@ -134,13 +116,24 @@ function writeGeneral(e: XmlElement, ctx: Ctx, out: string[]): void {
       attrs += ` ${ap}:${a.local}="${escapeAttr(v)}"`;
     }
   }
-  if (e.children.length === 0) {
+  if (e.children.length === 0 && e.bytes === undefined) {
     out.push(`<${qname}${decls}${attrs}/>`);
     return;
   }
   out.push(`<${qname}${decls}${attrs}>`);
-  writeChildren(e, prefixes === ctx.prefixes ? ctx : { ...ctx, prefixes }, out);
+  if (e.children.length === 0) ctx.bytes(e, out);
+  else writeChildren(e, prefixes === ctx.prefixes ? ctx : { ...ctx, prefixes }, out);
   out.push(`</${qname}>`);
+}
+
+/** FragmentWriter: byte text stays bytes until join escapes it (no decode, no re-encode). */
+function keepBytes(e: XmlElement, out: Part[]): void {
+  if (e.bytes !== undefined) out.push(e.bytes);
+}
+
+/** writeXml: a whole document is one string, byte text is decoded (rare: trees of small answers). */
+function decodeBytes(e: XmlElement, out: Part[]): void {
+  out.push(escapeText(textOf(e)));
 }
 
 /** Tag caches per constant root declaration map (a streamed multistatus uses one for the process). */
@@ -159,24 +152,23 @@ export class FragmentWriter {
       tags = new Map();
       tagCaches.set(root, tags);
     }
-    this.ctx = { prefixes: root, root, counter: { n: 0 }, tags, text: escapeMarkup };
+    this.ctx = { prefixes: root, root, counter: { n: 0 }, tags, text: escapeMarkup, bytes: keepBytes };
   }
 
   /**
    * Appends the serialised element to `out`. CRs in text are left for `join` to escape: one pass
    * over a chunk costs a fraction of one per calendar body (most bodies have CRs and no markup).
    */
-  write(e: XmlElement, out: string[]): void {
+  write(e: XmlElement, out: Part[]): void {
     writeElement(e, this.ctx, out);
   }
 
   /**
-   * The written parts as one string, CRs escaped as `&#13;`. Only text can hold a raw CR here:
-   * names cannot, and attribute values and text with markup were escaped whole.
+   * The written parts as UTF-8, CRs escaped as `&#13;` and byte text escaped (byte-text.ts). Only
+   * text can hold a raw CR here: names cannot, and attribute values were escaped whole.
    */
-  join(parts: string[]): string {
-    // A global regex with a plain replacement is V8's fastest replace here (about 1/3 under replaceAll).
-    return parts.join('').replace(CRS, '&#13;');
+  join(parts: Part[]): Buffer {
+    return joinParts(parts);
   }
 }
 
@@ -193,10 +185,14 @@ export function writeXml(root: XmlElement): string {
       decls += ` xmlns:${p}="${ns}"`;
     }
   }
-  const body: string[] = [];
+  const body: Part[] = [];
   // The root is written in full (never from the tag cache) so its declarations can be injected.
-  writeGeneral(root, { prefixes, root: prefixes, counter: { n: 0 }, tags: new Map(), text: escapeText }, body);
-  const first = body[0];
+  writeGeneral(
+    root,
+    { prefixes, root: prefixes, counter: { n: 0 }, tags: new Map(), text: escapeText, bytes: decodeBytes },
+    body,
+  );
+  const first = body[0] as string;
   const cut = first.search(/[\s/>]/);
   body[0] = first.slice(0, cut) + decls + first.slice(cut);
   // Not out.push(...body): a multistatus of 20,000 members has more strings than a call has arguments.
