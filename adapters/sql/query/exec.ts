@@ -4,13 +4,14 @@
 // (SQLite: a statement outside a transaction runs on its cached prepared statement directly; PostgreSQL:
 // on pg's pool, often-used statements prepared, pg-runner.ts; MySQL/MariaDB: through Kysely's executor).
 // Transactions hold one pooled connection and map driver failures onto BackendError.
-import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import type { SqlConnection, SqlDialectName } from './connect.ts';
 import { mapDriverError } from './errors.ts';
 import { GroupCommit } from './group-commit.ts';
 import { PgRunner, pgTransaction } from './pg-runner.ts';
+import { prepareSqlite, type SqliteStatement, sqliteAll, sqliteGet } from './sqlite-rows.ts';
 import { compile, type Params, translated, values } from './statements.ts';
 import { inTransaction } from './transaction.ts';
 
@@ -70,14 +71,14 @@ const BEGIN: Record<SqlDialectName, { write: string; read: string }> = {
 class HeldSqlite implements Q {
   readonly dialect = 'sqlite' as const;
   readonly #db: DatabaseSync;
-  readonly #prepare: (text: string) => StatementSync;
-  constructor(db: DatabaseSync, prepare: (text: string) => StatementSync) {
+  readonly #prepare: (text: string) => SqliteStatement;
+  constructor(db: DatabaseSync, prepare: (text: string) => SqliteStatement) {
     this.#db = db;
     this.#prepare = prepare;
   }
   async all(text: string, params?: Params): Promise<Row[]> {
     try {
-      return this.#prepare(text).all(...sqliteValues(text, params)) as Row[];
+      return sqliteAll(this.#prepare(text), sqliteValues(text, params));
     } catch (err) {
       mapDriverError(err, 'sqlite');
     }
@@ -89,7 +90,7 @@ class HeldSqlite implements Q {
     // BEGIN/COMMIT/ROLLBACK too: a prepared statement per text, cached like the rest.
     if (!this.#db.isOpen) throw new Error('database closed');
     try {
-      return Number(this.#prepare(text).run(...sqliteValues(text, params)).changes);
+      return Number(this.#prepare(text).st.run(...sqliteValues(text, params)).changes);
     } catch (err) {
       mapDriverError(err, 'sqlite');
     }
@@ -105,7 +106,7 @@ function sqliteValues(text: string, params: Params | undefined): SQLInputValue[]
 export class SqlExec extends Runner {
   readonly conn: SqlConnection;
   readonly #sqlite: DatabaseSync | undefined;
-  readonly #statements = new Map<string, StatementSync>();
+  readonly #statements = new Map<string, SqliteStatement>();
   readonly #group: GroupCommit | undefined;
   readonly #pgPool: pg.Pool | undefined;
   readonly #pg: PgRunner | undefined;
@@ -124,16 +125,16 @@ export class SqlExec extends Runner {
    * runs whole before any other code and cannot land inside another request's transaction. While one is
    * open on the connection, the statement queues behind it through Kysely like any other.
    */
-  #direct(text: string): StatementSync | undefined {
+  #direct(text: string): SqliteStatement | undefined {
     const db = this.#sqlite;
     if (!db?.isOpen || db.isTransaction) return undefined;
     return this.#prepared(db, text);
   }
 
-  #prepared(db: DatabaseSync, text: string): StatementSync {
+  #prepared(db: DatabaseSync, text: string): SqliteStatement {
     let st = this.#statements.get(text);
     if (!st) {
-      st = db.prepare(compile('sqlite', text, undefined).sql);
+      st = prepareSqlite(db, compile('sqlite', text, undefined).sql);
       this.#statements.set(text, st);
     }
     return st;
@@ -144,7 +145,7 @@ export class SqlExec extends Runner {
     const st = this.#direct(text);
     if (!st) return super.all(text, params);
     try {
-      return st.all(...sqliteValues(text, params)) as Row[];
+      return sqliteAll(st, sqliteValues(text, params));
     } catch (err) {
       mapDriverError(err, 'sqlite');
     }
@@ -155,8 +156,7 @@ export class SqlExec extends Runner {
     const st = this.#direct(text);
     if (!st) return super.get(text, params);
     try {
-      // One step for one row (GET's lookup): no result array.
-      return st.get(...sqliteValues(text, params)) as Row | undefined;
+      return sqliteGet(st, sqliteValues(text, params));
     } catch (err) {
       mapDriverError(err, 'sqlite');
     }
@@ -167,7 +167,7 @@ export class SqlExec extends Runner {
     const st = this.#direct(text);
     if (!st) return super.run(text, params);
     try {
-      return Number(st.run(...sqliteValues(text, params)).changes);
+      return Number(st.st.run(...sqliteValues(text, params)).changes);
     } catch (err) {
       mapDriverError(err, 'sqlite');
     }
