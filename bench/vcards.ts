@@ -3,18 +3,10 @@
 // escaped characters, birthdays, categories, and for a fifth of the cards a ~5 KB base64 JPEG PHOTO,
 // folded at 75 octets the way Apple Contacts and DAVx5 write it. Same seed, same bytes.
 import { fold } from '../src/lib/vcard-write.ts';
+import { mulberry32 } from '../test/support/prng.ts';
 
-/** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (test/support/prng.ts): a small, fast, seedable PRNG (uniform in [0, 1)). */
+export const prng = mulberry32;
 
 const GIVEN = (
   'Anna|Ben|Chloé|David|Elif|Fatima|Georg|Hannah|Ibrahim|Jörg|Kenji|Lucía|Mateo|Nadia|Olga|Pierre|' +

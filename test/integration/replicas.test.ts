@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { collectionKey, snapshotKeys } from '../../src/state/keys.ts';
+import { mulberry32 } from '../support/prng.ts';
 import { hasRedis, type StartedRedis, startRedis } from '../support/redis.ts';
 import { type RunningServer, type ServerUser, startServer } from '../support/server.ts';
 import {
@@ -225,16 +226,4 @@ for (const feed of ['snapshot', 'native'] as const) {
         );
       });
   });
-}
-
-/** Small seeded PRNG (reproducible runs: DAVGATE_REPLICA_SOAK_SEED). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { describe, it } from 'node:test';
+import { mulberry32 } from '../../../test/support/prng.ts';
 import { asStoredText, escapeTextBytes, joinParts } from './byte-text.ts';
 import { escapeText } from './escape.ts';
 import { carddav, dav } from './names.ts';
@@ -25,17 +26,8 @@ const TRICKY = [
   '\u00a0\u00ff\u0100\u2028\ufeff mid-text BOM',
 ];
 
-/** mulberry32 (the vCard generator's PRNG): same seed, same strings. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The vCard generator's PRNG: same seed, same strings. */
+const prng = mulberry32;
 
 const ALPHABET = [
   'a',
