@@ -102,13 +102,18 @@ describe('davgate serve', () => {
   });
 });
 
+/** A server on a fresh data directory whose first user is alice, and her Authorization header. */
+async function startAsAlice(): Promise<{ running: RunningServer; auth: string }> {
+  const io = captureIo({ env: { USER: 'alice' } });
+  const running = await startServer(await configFor(await tempDataDir()), testRuntime, io);
+  const password = /password: +(\S+)/.exec(io.stdout.join('\n'))?.[1] ?? '';
+  return { running, auth: `Basic ${Buffer.from(`alice:${password}`).toString('base64')}` };
+}
+
 describe('davgate serve: HTTP/1.0 clients', () => {
   it('a long multistatus goes to an HTTP/1.0 client without chunked framing, ended by closing', async () => {
-    const io = captureIo({ env: { USER: 'alice' } });
-    const running = await startServer(await configFor(await tempDataDir()), testRuntime, io);
+    const { running, auth } = await startAsAlice();
     try {
-      const password = /password: +(\S+)/.exec(io.stdout.join('\n'))?.[1] ?? '';
-      const auth = `Basic ${Buffer.from(`alice:${password}`).toString('base64')}`;
       const book = `${running.url}addressbooks/alice/contacts/`;
       // Enough members for an answer over the 64 KB a streamed multistatus sends before chunking.
       for (let i = 0; i < 300; i++) {
@@ -140,11 +145,8 @@ describe('davgate serve: HTTP/1.0 clients', () => {
 
 describe('davgate serve: request bodies', () => {
   it('a chunked PUT is stored byte for byte, and its ETag is the one GET gives', async () => {
-    const io = captureIo({ env: { USER: 'alice' } });
-    const running = await startServer(await configFor(await tempDataDir()), testRuntime, io);
+    const { running, auth } = await startAsAlice();
     try {
-      const password = /password: +(\S+)/.exec(io.stdout.join('\n'))?.[1] ?? '';
-      const auth = `Basic ${Buffer.from(`alice:${password}`).toString('base64')}`;
       const card = 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:chunked-1\r\nFN:Jürgen Ünal\r\nN:Ünal;Jürgen;;;\r\nEND:VCARD\r\n';
       const bytes = Buffer.from(card);
       const chunk = (b: Buffer) => `${b.length.toString(16)}\r\n${b.toString('latin1')}\r\n`;
