@@ -52,3 +52,19 @@ describe('SQLite rows built from arrays', () => {
     assert.equal(Object.getOwnPropertyDescriptor(row, '__proto__')?.value, 'a');
   });
 });
+
+describe('SQLite rows after a schema change', () => {
+  it('a statement whose result columns grew (SELECT * after ALTER TABLE) names the new column too', () => {
+    const d = db();
+    const s = prepareSqlite(d, 'SELECT * FROM t WHERE id = 1');
+    assert.deepEqual(Object.keys(sqliteGet(s, []) ?? {}), ['id', 'name', 'body', 'n', 'gone']);
+    d.exec("ALTER TABLE t ADD COLUMN extra TEXT DEFAULT 'e'");
+    const row = sqliteGet(s, []) ?? {};
+    assert.deepEqual(Object.keys(row), ['id', 'name', 'body', 'n', 'gone', 'extra']);
+    assert.equal(row.extra, 'e');
+    assert.deepEqual(
+      sqliteAll(s, []).map((r) => r.extra),
+      ['e'],
+    );
+  });
+});

@@ -10,7 +10,7 @@ export type SqliteRow = Record<string, unknown>;
 /** A prepared statement and, when it returns arrays, the column names of its rows. */
 export interface SqliteStatement {
   readonly st: StatementSync;
-  readonly names: readonly string[] | undefined;
+  names: readonly string[] | undefined;
 }
 
 export function prepareSqlite(db: DatabaseSync, sql: string): SqliteStatement {
@@ -24,6 +24,17 @@ export function prepareSqlite(db: DatabaseSync, sql: string): SqliteStatement {
   return { st, names };
 }
 
+/**
+ * The names for a row of `width` values: SQLite re-prepares a statement after a schema change, and a
+ * statement whose result columns changed with it (none of the store's do) gets its names read again.
+ */
+function namesFor(s: SqliteStatement, width: number): readonly string[] {
+  const names = s.names as readonly string[];
+  if (names.length === width) return names;
+  s.names = s.st.columns().map((c) => c.name);
+  return s.names;
+}
+
 function toRow(names: readonly string[], values: unknown[]): SqliteRow {
   const row: SqliteRow = {};
   // Later columns of the same name win, as in node:sqlite's own objects.
@@ -33,10 +44,12 @@ function toRow(names: readonly string[], values: unknown[]): SqliteRow {
 
 export function sqliteAll(s: SqliteStatement, args: SQLInputValue[]): SqliteRow[] {
   const rows = s.st.all(...args) as unknown[];
-  const names = s.names;
-  if (!names) return rows as SqliteRow[];
+  if (!s.names) return rows as SqliteRow[];
   const out: SqliteRow[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) out[i] = toRow(names, rows[i] as unknown[]);
+  for (let i = 0; i < rows.length; i++) {
+    const values = rows[i] as unknown[];
+    out[i] = toRow(namesFor(s, values.length), values);
+  }
   return out;
 }
 
@@ -44,5 +57,6 @@ export function sqliteAll(s: SqliteStatement, args: SQLInputValue[]): SqliteRow[
 export function sqliteGet(s: SqliteStatement, args: SQLInputValue[]): SqliteRow | undefined {
   const row = s.st.get(...args) as unknown;
   if (row === undefined || !s.names) return row as SqliteRow | undefined;
-  return toRow(s.names, row as unknown[]);
+  const values = row as unknown[];
+  return toRow(namesFor(s, values.length), values);
 }
