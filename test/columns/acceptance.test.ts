@@ -5,13 +5,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { sql } from 'kysely';
-import { createColumnsBackend } from '../../adapters/sql/columns/index.ts';
 import { formatNaive, utcToNaive } from '../../adapters/sql/columns/local-time.ts';
-import { installStatements, runStatements } from '../../adapters/sql/columns/triggers.ts';
-import { createTestApp } from '../support/app.ts';
 import { child, parseMultistatus, textOf } from '../support/xml-assert.ts';
-import { type Db, onEachServer } from './databases.ts';
-import { createLegacySchema, mapping } from './legacy-schema.ts';
+import { onEachServer } from './databases.ts';
+import { type Feed, legacyApp } from './legacy-app.ts';
+import { mapping } from './legacy-schema.ts';
 
 const CAL = '/dav/calendars/alice/calendar/';
 const SYNC = (token: string) =>
@@ -35,16 +33,10 @@ const INSERT = `INSERT INTO appointments (owner, uid, title, starts_at, ends_at,
 /** What the legacy UI writes into `modified`: its wall-clock time in the schema's zone. */
 const nowLocal = () => formatNaive(utcToNaive('Europe/Berlin', Date.now()));
 
-type Feed = 'snapshot' | 'modified' | 'triggers';
-
 onEachServer(`columns acceptance`, (server) => {
   async function setup(feed: Feed) {
-    const db: Db = await server().fresh();
-    await createLegacySchema(db.conn);
-    if (feed === 'triggers') await runStatements(db.conn, installStatements(db.conn.dialect, mapping));
-    const backend = await createColumnsBackend(db.conn, { ...mapping, changes: feed }, { id: 'legacy' });
+    const { db, backend, t } = await legacyApp(server(), mapping, feed);
     assert.equal(!!backend.changesSince, feed !== 'snapshot');
-    const t = await createTestApp({ deps: { backend } });
     const put = (name: string, body: string) =>
       t.request('PUT', `${CAL}${name}`, { body, headers: { 'Content-Type': 'text/calendar' } });
     const sync = async (token: string) => {

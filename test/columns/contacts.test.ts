@@ -6,13 +6,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { sql } from 'kysely';
-import { createColumnsBackend } from '../../adapters/sql/columns/index.ts';
 import { formatNaive, utcToNaive } from '../../adapters/sql/columns/local-time.ts';
-import { installStatements, runStatements } from '../../adapters/sql/columns/triggers.ts';
-import { createTestApp } from '../support/app.ts';
 import { child, parseMultistatus, textOf } from '../support/xml-assert.ts';
-import { type Db, onEachServer } from './databases.ts';
-import { contactMapping, createLegacySchema, entities } from './legacy-schema.ts';
+import { onEachServer } from './databases.ts';
+import { legacyApp } from './legacy-app.ts';
+import { contactMapping, entities } from './legacy-schema.ts';
 
 const BOOK = '/dav/addressbooks/alice/contacts/';
 const CARD_NS = 'urn:ietf:params:xml:ns:carddav';
@@ -43,15 +41,7 @@ const INSERT = `INSERT INTO contacts (owner, uid, display_name, last_name, first
 
 onEachServer(`columns contacts (VCARD)`, (server) => {
   async function setup(feed: 'modified' | 'triggers') {
-    const db: Db = await server().fresh();
-    await createLegacySchema(db.conn);
-    if (feed === 'triggers') await runStatements(db.conn, installStatements(db.conn.dialect, all));
-    const backend = await createColumnsBackend(
-      db.conn,
-      all.map((e) => ({ ...e, changes: feed })),
-      { id: 'legacy' },
-    );
-    const t = await createTestApp({ deps: { backend } });
+    const { db, t } = await legacyApp(server(), all, feed);
     const put = (path: string, body: string, headers: Record<string, string> = {}) =>
       t.request('PUT', path, { body, headers: { 'Content-Type': 'text/vcard', ...headers } });
     const id = async (uid: string) =>

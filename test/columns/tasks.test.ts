@@ -5,13 +5,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { sql } from 'kysely';
-import { createColumnsBackend } from '../../adapters/sql/columns/index.ts';
 import { formatNaive, utcToNaive } from '../../adapters/sql/columns/local-time.ts';
-import { installStatements, runStatements } from '../../adapters/sql/columns/triggers.ts';
-import { createTestApp } from '../support/app.ts';
 import { child, elements, parseMultistatus, textOf } from '../support/xml-assert.ts';
-import { type Db, onEachServer } from './databases.ts';
-import { createLegacySchema, entities } from './legacy-schema.ts';
+import { onEachServer } from './databases.ts';
+import { legacyApp } from './legacy-app.ts';
+import { entities } from './legacy-schema.ts';
 
 const TASKS = '/dav/calendars/alice/tasks/';
 const C = 'urn:ietf:params:xml:ns:caldav';
@@ -38,15 +36,7 @@ const nowLocal = () => formatNaive(utcToNaive('Europe/Berlin', Date.now()));
 
 onEachServer(`columns tasks (VTODO)`, (server) => {
   async function setup(feed: 'modified' | 'triggers') {
-    const db: Db = await server().fresh();
-    await createLegacySchema(db.conn);
-    if (feed === 'triggers') await runStatements(db.conn, installStatements(db.conn.dialect, entities));
-    const backend = await createColumnsBackend(
-      db.conn,
-      entities.map((e) => ({ ...e, changes: feed })),
-      { id: 'legacy' },
-    );
-    const t = await createTestApp({ deps: { backend } });
+    const { db, t } = await legacyApp(server(), entities, feed);
     const put = (path: string, body: string) =>
       t.request('PUT', path, { body, headers: { 'Content-Type': 'text/calendar' } });
     const row = async (uid: string) =>

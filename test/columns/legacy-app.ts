@@ -1,0 +1,24 @@
+// The app over a fresh legacy database: the legacy schema, the trigger feed when asked for, the columns
+// backend for `mappings` with that change feed, and buildApp on it (the columns suites' common setup).
+
+import { createColumnsBackend } from '../../adapters/sql/columns/index.ts';
+import type { ColumnsMapping } from '../../adapters/sql/columns/mapping.ts';
+import { installStatements, runStatements } from '../../adapters/sql/columns/triggers.ts';
+import type { Backend } from '../../src/backend/port.ts';
+import { createTestApp } from '../support/app.ts';
+import type { Db, Server } from './databases.ts';
+import { createLegacySchema } from './legacy-schema.ts';
+
+export type Feed = 'snapshot' | 'modified' | 'triggers';
+
+export async function legacyApp(server: Server, mappings: ColumnsMapping | readonly ColumnsMapping[], feed: Feed) {
+  const db: Db = await server.fresh();
+  await createLegacySchema(db.conn);
+  if (feed === 'triggers') await runStatements(db.conn, installStatements(db.conn.dialect, mappings));
+  const withFeed = Array.isArray(mappings)
+    ? mappings.map((m: ColumnsMapping) => ({ ...m, changes: feed }))
+    : { ...(mappings as ColumnsMapping), changes: feed };
+  const backend: Backend = await createColumnsBackend(db.conn, withFeed, { id: 'legacy' });
+  const t = await createTestApp({ deps: { backend } });
+  return { db, backend, t };
+}
