@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { ClarkName } from '../../src/dav/xml/names.ts';
 import { currentVersion, migrateSqlite as migrate, SCHEMA_VERSION } from './migrations.ts';
 import { openSqlite } from './open.ts';
+import { SQLITE_MMAP_BYTES } from './query/connect.ts';
 import { calRef, event, tempDir } from './test-fixtures.ts';
 
 describe('SQLite migrations', () => {
@@ -24,6 +25,8 @@ describe('SQLite migrations', () => {
       assert.ok(Number(s.db.prepare('PRAGMA busy_timeout').get()?.timeout) > 0);
       // Savepoint journals of group commits stay in memory (2 = MEMORY).
       assert.equal(s.db.prepare('PRAGMA temp_store').get()?.temp_store, 2);
+      // Pages are read through a memory map (SQLite answers 0 where mmap is unavailable).
+      assert.equal(s.db.prepare('PRAGMA mmap_size').get()?.mmap_size, SQLITE_MMAP_BYTES);
       const rows = s.db.prepare('SELECT version FROM schema_version').all();
       assert.deepEqual(
         rows.map((r) => r.version),

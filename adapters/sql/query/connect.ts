@@ -75,6 +75,9 @@ export async function openSqlConnection(opts: SqlConnectionOptions): Promise<Sql
   return conn;
 }
 
+/** How much of an SQLite file is read through mmap (PRAGMA mmap_size). */
+export const SQLITE_MMAP_BYTES = 256 * 1024 * 1024;
+
 function openSqlite(file: string, busyTimeoutMs: number): SqlConnection {
   if (file !== ':memory:' && !file.startsWith('file:')) mkdirSync(dirname(file), { recursive: true });
   const raw = new DatabaseSync(file, { enableForeignKeyConstraints: true });
@@ -84,6 +87,10 @@ function openSqlite(file: string, busyTimeoutMs: number): SqlConnection {
   // Statement and savepoint journals in memory (group-commit.ts runs each write in a SAVEPOINT): past
   // 64 KiB SQLite otherwise spills them to a temporary file, a pwrite per journaled page.
   raw.exec('PRAGMA temp_store = MEMORY');
+  // Reads through a memory map instead of a pread into the 2 MB page cache per page missed: measured
+  // 25–45 % less CPU for the row fetches of a one-month calendar-query over 10,000 events (16 MB file).
+  // Mapped pages are the OS page cache, shared and reclaimable; the map only covers the first 256 MiB.
+  raw.exec(`PRAGMA mmap_size = ${SQLITE_MMAP_BYTES}`);
   const db: AnyDb = new Kysely({ dialect: new NodeSqliteDialect(raw) });
   return {
     dialect: 'sqlite',
