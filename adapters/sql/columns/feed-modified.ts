@@ -14,7 +14,8 @@ import type { ChangeSet, CollectionRef } from '../../../src/backend/types.ts';
 import type { AnyDb } from '../query/connect.ts';
 import { formatNaive, icalLocal, type Naive, naiveToUtc, parseStored, utcToNaive } from './local-time.ts';
 import type { ColumnsMapping } from './mapping.ts';
-import { inScope, loadObjects, nameOf, sideRows } from './read.ts';
+import { inScope, loadObjects, nameOf } from './read.ts';
+import type { SideStore } from './side.ts';
 
 type Row = Record<string, unknown>;
 
@@ -101,6 +102,7 @@ export async function modifiedFeedToken(db: AnyDb, m: ColumnsMapping, ref: Colle
 export async function modifiedFeedChanges(
   db: AnyDb,
   m: ColumnsMapping,
+  store: SideStore,
   ref: CollectionRef,
   since: string | null,
 ): Promise<ChangeSet | 'invalid-token'> {
@@ -109,7 +111,7 @@ export async function modifiedFeedChanges(
   const now = await currentMark(db, m, ref);
   const token = encode(now);
   if (!from) {
-    const all = await loadObjects(db, m, ref);
+    const all = await loadObjects(db, m, store, ref);
     return { token, changed: all.map((o) => ({ name: o.name, etag: o.etag })), deleted: [] };
   }
   if (from.k > now.k || (await countUpTo(db, m, ref, from.k)) !== from.n) return 'invalid-token';
@@ -124,13 +126,19 @@ export async function modifiedFeedChanges(
   const sd = m.softDelete;
   const isLive = (r: Row) => !sd || r[sd.column] === null || String(r[sd.column]) === String(sd.live);
   const keys = (f: (r: Row) => boolean) => rows.filter(f).map((r) => String(r[m.key.column]));
-  const changed = (await loadObjects(db, m, ref, keys(isLive))).map((o) => ({ name: o.name, etag: o.etag }));
+  const changed = (await loadObjects(db, m, store, ref, { keys: keys(isLive) })).map((o) => ({
+    name: o.name,
+    etag: o.etag,
+  }));
   const goneRows = rows.filter((r) => !isLive(r));
-  const side = await sideRows(
+  const kept = await store.namesOf(
     db,
     m,
-    goneRows.map((r) => String(r[m.key.column])),
+    goneRows.map((r) => ({ key: String(r[m.key.column]), uid: String(r[m.uid.column]) })),
   );
-  const deleted = goneRows.map((r) => nameOf(m, r, side.get(String(r[m.key.column]))));
+  const deleted = goneRows.map((r) => {
+    const name = kept.get(String(r[m.key.column])) ?? null;
+    return nameOf(m, r, { name, extras: null, shadow: null, shadow_of: null });
+  });
   return { token, changed, deleted };
 }

@@ -8,7 +8,8 @@ import { sql } from 'kysely';
 import type { ChangeSet, CollectionRef } from '../../../src/backend/types.ts';
 import type { AnyDb } from '../query/connect.ts';
 import type { ColumnsMapping } from './mapping.ts';
-import { extOf, loadObjects, nameOf, SIDE_TABLE } from './read.ts';
+import { extOf, loadObjects, nameOf } from './read.ts';
+import type { SideStore } from './side.ts';
 import { CHANGE_TABLE, META_TABLE } from './triggers.ts';
 
 /** The install's epoch; `0` for a change table installed before epochs existed. */
@@ -46,6 +47,7 @@ export async function trimChanges(db: AnyDb, keep: number): Promise<number> {
 export async function feedChanges(
   db: AnyDb,
   m: ColumnsMapping,
+  store: SideStore,
   ref: CollectionRef,
   since: string | null,
 ): Promise<ChangeSet | 'invalid-token'> {
@@ -62,7 +64,7 @@ export async function feedChanges(
   // Changes after `from` may have been trimmed (trimChanges): the token is too old, the client resyncs.
   if (from !== null && from < (await minSeq(db)) - 1) return 'invalid-token';
   if (from === null) {
-    const all = await loadObjects(db, m, ref);
+    const all = await loadObjects(db, m, store, ref);
     return { token, changed: all.map((o) => ({ name: o.name, etag: o.etag })), deleted: [] };
   }
   let q = db
@@ -81,20 +83,19 @@ export async function feedChanges(
     order.set(String(r.obj_key), Number(r.seq));
   }
   const keys = [...order.keys()];
-  const live = new Map((await loadObjects(db, m, ref, keys)).map((o) => [o.key, o]));
+  const live = new Map((await loadObjects(db, m, store, ref, { keys })).map((o) => [o.key, o]));
   const changed = keys
     .filter((k) => live.has(k))
     .map((k) => ({ name: live.get(k)?.name ?? '', etag: live.get(k)?.etag ?? '' }));
   const goneKeys = keys.filter((k) => !live.has(k));
   const names = new Map<string, string>();
   if (goneKeys.length) {
-    const side = await db
-      .selectFrom(SIDE_TABLE)
-      .select(['obj_key', 'name'])
-      .where('tbl', '=', m.table)
-      .where('obj_key', 'in', goneKeys)
-      .execute();
-    for (const s of side) if (s.name) names.set(String(s.obj_key), String(s.name));
+    for (const [k, n] of await store.namesOf(
+      db,
+      m,
+      goneKeys.map((key) => ({ key })),
+    ))
+      names.set(k, n);
     if (m.href.strategy === 'column') {
       // A soft-deleted row still has its stored name.
       const rows = await db.selectFrom(m.table).selectAll().where(m.key.column, 'in', goneKeys).execute();

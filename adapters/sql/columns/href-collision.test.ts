@@ -1,8 +1,10 @@
 // Key-based hrefs (`href.strategy: key`) against client-chosen names: a client may create `7.ics`, which
 // lands in row 3; when the legacy UI later inserts row 7, it must appear under its own name (`row-7.ics`),
-// never as a second resource at `7.ics` (RFC 4918 §5.1: one URL, one resource). SQLite.
+// never as a second resource at `7.ics` (RFC 4918 §5.1: one URL, one resource). SQLite; names kept in the
+// side table and in the state store (`extras: { store: state }`).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { MemoryStateStore } from '../../../src/state/memory.ts';
 import { SERVERS, type Server } from '../../../test/columns/databases.ts';
 import { createLegacySchema, mapping } from '../../../test/columns/legacy-schema.ts';
 import { ics } from '../../contract/support.ts';
@@ -19,12 +21,18 @@ describe('columns key-based hrefs (SQLite)', () => {
   });
   after(() => server?.stop());
 
-  for (const changes of ['snapshot', 'modified'] as const) {
-    it(`a client's 7.ics and a later legacy row 7 are two resources with two names (${changes} feed)`, async () => {
+  for (const [changes, store] of [
+    ['snapshot', 'side-table'],
+    ['modified', 'side-table'],
+    ['modified', 'state'],
+  ] as const) {
+    const where = store === 'state' ? ', names in the state store' : '';
+    it(`a client's 7.ics and a later legacy row 7 are two resources with two names (${changes} feed${where})`, async () => {
       const db = await server.fresh();
       try {
         await createLegacySchema(db.conn);
-        const backend = await createColumnsBackend(db.conn, { ...mapping, changes }, { id: 'h' });
+        const m = { ...mapping, changes, extras: { store } };
+        const backend = await createColumnsBackend(db.conn, m, { id: 'h', state: new MemoryStateStore() });
         await backend.putObject(REF, '7.ics', ics('client-7', 'From client'), {});
         await db.exec(INSERT, [7, 'legacy-7']);
         const listed = [];

@@ -10,28 +10,28 @@ import { mapDriverError } from '../query/errors.ts';
 import { combineEntityBackends } from './entities.ts';
 import { feedChanges, feedToken } from './feed.ts';
 import { canUseModifiedFeed, modifiedFeedChanges, modifiedFeedToken } from './feed-modified.ts';
-import type { ColumnsMapping } from './mapping.ts';
-import { checkRef, findByName, homeOf, inScope, loadObjects, SIDE_TABLE } from './read.ts';
+import { type ColumnsMapping, sideKind } from './mapping.ts';
+import { checkRef, findByName, homeOf, inScope, loadObjects } from './read.ts';
+import type { SideStore } from './side.ts';
+import { type StateValues, stateSide } from './side-state.ts';
+import { sideTable } from './side-table.ts';
 import { hasChangeTable } from './triggers.ts';
 import { deleteObject, putObject } from './write.ts';
 
 // A configured mapping file may list several entities (`entities:`), so the serve path parses files.
 export { type ColumnsMapping, MappingError, parseColumnsMappingFile as parseColumnsMapping } from './mapping.ts';
+export type { StateValues } from './side-state.ts';
 
-/** Creates davgate's side table (names, unmapped properties, last client bytes) if missing. */
-async function ensureSideTable(conn: SqlConnection): Promise<void> {
-  await conn.db.schema
-    .createTable(SIDE_TABLE)
-    .ifNotExists()
-    .addColumn('tbl', 'varchar(64)', (c) => c.notNull())
-    .addColumn('obj_key', 'varchar(191)', (c) => c.notNull())
-    .addColumn('name', 'varchar(255)')
-    .addColumn('extras', 'text')
-    .addColumn('shadow', 'text')
-    .addColumn('shadow_of', 'varchar(64)')
-    .addPrimaryKeyConstraint(`${SIDE_TABLE}_pk`, ['tbl', 'obj_key'])
-    .execute();
+export interface ColumnsBackendOptions {
+  /** Backend id (default `columns:<table>`); also names the state store keys of `extras.store: state`. */
+  id?: string;
+  /** davgate's state store, for mappings with `extras: { store: state }`. */
+  state?: StateValues;
 }
+
+/** For commands that open the storage without a state store (e.g. `davgate user`): fails when used. */
+const missing = () => Promise.reject(new Error('extras.store: state needs the state store, not opened here'));
+const noState: StateValues = { get: missing, set: missing, delete: missing };
 
 /** The best change feed available (docs/sql-columns.md §Change tracking); undefined → snapshot fallback. */
 async function pickFeed(conn: SqlConnection, m: ColumnsMapping): Promise<'triggers' | 'modified' | undefined> {
@@ -50,16 +50,24 @@ async function pickFeed(conn: SqlConnection, m: ColumnsMapping): Promise<'trigge
 export async function createColumnsBackend(
   conn: SqlConnection,
   mapping: ColumnsMapping | readonly ColumnsMapping[],
-  opts: { id?: string } = {},
+  opts: ColumnsBackendOptions = {},
 ): Promise<Backend> {
   const list = Array.isArray(mapping) ? mapping : [mapping as ColumnsMapping];
-  if (list.length === 1) return createEntityBackend(conn, list[0], opts);
+  const id = opts.id ?? `columns:${list.map((m) => m.table).join('+')}`;
+  const state = stateSide(opts.state ?? noState, id);
+  const storeOf = (m: ColumnsMapping): SideStore => (sideKind(m) === 'state' ? state : sideTable);
+  if (list.length === 1) return createEntityBackend(conn, list[0], storeOf(list[0]), opts);
   const parts = [];
-  for (const m of list) parts.push(await createEntityBackend(conn, m, { id: `columns:${m.table}` }));
-  return combineEntityBackends(parts, opts.id ?? `columns:${list.map((m) => m.table).join('+')}`);
+  for (const m of list) parts.push(await createEntityBackend(conn, m, storeOf(m), { id: `columns:${m.table}` }));
+  return combineEntityBackends(parts, id);
 }
 
-async function createEntityBackend(conn: SqlConnection, m: ColumnsMapping, opts: { id?: string }): Promise<Backend> {
+async function createEntityBackend(
+  conn: SqlConnection,
+  m: ColumnsMapping,
+  store: SideStore,
+  opts: { id?: string },
+): Promise<Backend> {
   const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -68,7 +76,7 @@ async function createEntityBackend(conn: SqlConnection, m: ColumnsMapping, opts:
       throw mapDriverError(e, conn.dialect);
     }
   };
-  await guard(() => ensureSideTable(conn));
+  await guard(() => store.prepare(conn));
   const feed = await pickFeed(conn, m);
 
   async function collections(owner: string): Promise<CollectionInfo[]> {
@@ -107,7 +115,7 @@ async function createEntityBackend(conn: SqlConnection, m: ColumnsMapping, opts:
     async *listObjects(ref) {
       const all = await guard(async () => {
         await requireCollection(ref);
-        return loadObjects(conn.db, m, ref);
+        return loadObjects(conn.db, m, store, ref);
       });
       for (const o of all) yield { name: o.name, etag: o.etag };
     },
@@ -117,7 +125,7 @@ async function createEntityBackend(conn: SqlConnection, m: ColumnsMapping, opts:
         const wanted = new Set(names);
         const out = [];
         for (const name of wanted) {
-          const o = await findByName(conn.db, m, ref, name);
+          const o = await findByName(conn.db, m, store, ref, name);
           if (o)
             out.push({
               name: o.name,
@@ -133,12 +141,12 @@ async function createEntityBackend(conn: SqlConnection, m: ColumnsMapping, opts:
     putObject: (ref, name, input, pre) =>
       guard(async () => {
         await requireCollection(ref);
-        return putObject(conn, m, ref, name, input, pre);
+        return putObject(conn, m, store, ref, name, input, pre);
       }),
     deleteObject: (ref, name, pre) =>
       guard(async () => {
         await requireCollection(ref);
-        return deleteObject(conn, m, ref, name, pre);
+        return deleteObject(conn, m, store, ref, name, pre);
       }),
     findByUid: (ref, uid) =>
       guard(async () => {
@@ -146,12 +154,9 @@ async function createEntityBackend(conn: SqlConnection, m: ColumnsMapping, opts:
         const rows = await inScope(m, ref, conn.db.selectFrom(m.table).select(m.key.column))
           .where(m.uid.column, '=', uid)
           .execute();
-        const [o] = await loadObjects(
-          conn.db,
-          m,
-          ref,
-          rows.map((r: Record<string, unknown>) => String(r[m.key.column])),
-        );
+        const [o] = await loadObjects(conn.db, m, store, ref, {
+          keys: rows.map((r: Record<string, unknown>) => String(r[m.key.column])),
+        });
         return o?.name;
       }),
   };
@@ -159,7 +164,7 @@ async function createEntityBackend(conn: SqlConnection, m: ColumnsMapping, opts:
     backend.changesSince = (ref, since) =>
       guard(async () => {
         await requireCollection(ref);
-        return modifiedFeedChanges(conn.db, m, ref, since);
+        return modifiedFeedChanges(conn.db, m, store, ref, since);
       });
     backend.currentToken = (ref) =>
       guard(async () => {
@@ -171,7 +176,7 @@ async function createEntityBackend(conn: SqlConnection, m: ColumnsMapping, opts:
     backend.changesSince = (ref, since) =>
       guard(async () => {
         await requireCollection(ref);
-        return feedChanges(conn.db, m, ref, since);
+        return feedChanges(conn.db, m, store, ref, since);
       });
     backend.currentToken = (ref) =>
       guard(async () => {

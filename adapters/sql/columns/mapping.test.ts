@@ -43,4 +43,15 @@ describe('columns mapping file', () => {
     const { start: _s, ...noStart } = tasks;
     assert.equal(parseColumnsMapping(noStart).start, undefined);
   });
+
+  it('extras: a column, or a store (side-table, the default, or state), never both', () => {
+    assert.equal(parseColumnsMapping({ ...appointments, extras: { store: 'state' } }).extras?.store, 'state');
+    assert.equal(parseColumnsMapping({ ...appointments, extras: { column: 'notes' } }).extras?.column, 'notes');
+    assert.throws(
+      () => parseColumnsMapping({ ...appointments, extras: { column: 'notes', store: 'state' } }),
+      /\n {2}extras\.store: give either `extras\.column` \(a column of the table\) or `extras\.store`/,
+    );
+    assert.throws(() => parseColumnsMapping({ ...appointments, extras: { store: 'redis' } }), /\n {2}extras\.store: /);
+    assert.throws(() => parseColumnsMapping({ ...appointments, extras: {} }), /\n {2}extras: give `column` or `store`/);
+  });
 });

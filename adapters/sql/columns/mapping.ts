@@ -151,8 +151,16 @@ export const columnsMappingSchema = z
     exdates: z.object({ table: ident, parent: ident, column: ident }).strict().optional(),
     /** Contacts (`component: VCARD`): the columns and child tables of the vCard properties. */
     card: cardSchema.optional(),
-    /** Where unmapped properties and components (X-props, VALARM) live: a column, else davgate's side table. */
-    extras: z.object({ column: ident }).strict().optional(),
+    /**
+     * Where unmapped properties and components (X-props, VALARM) live: `column`, a column of the table; else
+     * `store`: `side-table` (the default, davgate_columns_extra in the same database, written in the row's
+     * transaction) or `state` (davgate's state store, for databases where davgate may not create a table;
+     * then client-chosen names and the client's last bytes go there too, and losing the store loses them).
+     */
+    extras: z
+      .object({ column: ident.optional(), store: z.enum(['side-table', 'state']).optional() })
+      .strict()
+      .optional(),
     /**
      * Change feed: `triggers` reads davgate_changes (see `davgate sql install-triggers`); `modified` reads the
      * modified column and soft-delete flag (needs both and a generated key); `snapshot` diffs listings;
@@ -183,6 +191,14 @@ export const columnsMappingSchema = z
     for (const [name, c] of Object.entries(m.fields))
       need((c.type === 'datetime') === (name === 'COMPLETED'), `fields.${name}`, 'only COMPLETED is a datetime field');
     need(!m.recurrence || m.start, 'recurrence', 'a recurrence needs a start column (RRULE is anchored on DTSTART)');
+    if (m.extras?.column && m.extras.store)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['extras', 'store'],
+        message:
+          'give either `extras.column` (a column of the table) or `extras.store` (side-table or state), not both',
+      });
+    else need(!m.extras || m.extras.column || m.extras.store, 'extras', 'give `column` or `store`');
     if (m.changes !== 'modified') return;
     const missing = [!m.modified && 'modified', !m.softDelete && 'softDelete', !m.key.generated && 'a generated key'];
     for (const what of missing.filter(Boolean))
@@ -190,6 +206,10 @@ export const columnsMappingSchema = z
   });
 
 export type ColumnsMapping = z.output<typeof columnsMappingSchema>;
+
+/** Where a mapping keeps what its columns cannot hold (names, extras, the client's bytes). */
+export const sideKind = (m: ColumnsMapping): 'side-table' | 'state' =>
+  m.extras?.store === 'state' ? 'state' : 'side-table';
 export type FieldCodec = z.output<typeof codec>;
 export type DecomposedRecurrence = z.output<typeof decomposed>;
 

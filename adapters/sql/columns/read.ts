@@ -1,34 +1,36 @@
-// Reading column-mapped events: scope a collection, load rows with their child rows and kept extras,
-// render them, and name them. The side table davgate_columns_extra keeps what the legacy schema has no
-// column for: client-chosen resource names, unmapped properties, and the client's last bytes (served only
-// while the row still renders exactly as it did when davgate wrote it, so byte round trips hold).
+// Reading column-mapped events: scope a collection, load rows with their child rows and kept side data,
+// render them, and name them. The side data (side.ts) is what the legacy schema has no column for:
+// client-chosen resource names, unmapped properties, and the client's last bytes (served only while the
+// row still renders exactly as it did when davgate wrote it, so byte round trips hold).
 import { contentEtag } from '../../../src/backend/etag.ts';
 import { BackendError } from '../../../src/backend/port.ts';
 import type { CollectionRef, StoredObject } from '../../../src/backend/types.ts';
 import type { AnyDb } from '../query/connect.ts';
 import { naiveToUtc, parseStored } from './local-time.ts';
 import type { ColumnsMapping } from './mapping.ts';
+import type { RowRef, Side, SideStore } from './side.ts';
 import { type EntityData, renderEvent } from './to-ical.ts';
 import { renderCard } from './to-vcard.ts';
 
 type Row = Record<string, unknown>;
-export const SIDE_TABLE = 'davgate_columns_extra';
 
-export interface Side {
-  name: string | null;
-  extras: string | null;
-  shadow: string | null;
-  shadow_of: string | null;
-}
-
-export interface Loaded extends StoredObject {
-  key: string;
-  uid: string;
+export interface Loaded extends StoredObject, RowRef {
   version: unknown;
   /** The modified column's value as read (the optimistic-lock value when there is no version column). */
   modified: unknown;
   /** Content hash of the rendering from rows (what shadow_of is compared with). */
   rendered: string;
+  /** The side data the row was served with. */
+  kept: Side | undefined;
+}
+
+export interface LoadOptions {
+  /** Only these keys (default: every live row in scope). */
+  keys?: string[];
+  // biome-ignore lint/suspicious/noExplicitAny: Kysely select builder
+  lock?: (q: any) => any;
+  /** Side data to render with instead of the kept one (a write, before it keeps it). */
+  overlay?: Side;
 }
 
 /** Contacts are served as address books (`.vcf`), events and tasks as calendars (`.ics`). */
@@ -53,19 +55,6 @@ export function inScope(m: ColumnsMapping, ref: CollectionRef, qb: any, live = t
   return q;
 }
 
-export async function sideRows(db: AnyDb, m: ColumnsMapping, keys: string[]): Promise<Map<string, Side>> {
-  const out = new Map<string, Side>();
-  if (keys.length === 0) return out;
-  const rows = await db
-    .selectFrom(SIDE_TABLE)
-    .selectAll()
-    .where('tbl', '=', m.table)
-    .where('obj_key', 'in', keys)
-    .execute();
-  for (const r of rows) out.set(String(r.obj_key), r as Side);
-  return out;
-}
-
 /**
  * The resource name of a row: the href column, else the name a DAV client chose (side table), else
  * `<key>.ics` — or `row-<key>.ics` when a client already named another object `<key>.ics` (a client may
@@ -80,52 +69,59 @@ export function nameOf(m: ColumnsMapping, row: Row, side: Side | undefined, take
 }
 
 /** Default names (`<key>.ics`) of rows without a chosen name that some other row's chosen name holds. */
-async function takenNames(db: AnyDb, m: ColumnsMapping, rows: Row[], side: Map<string, Side>): Promise<Set<string>> {
+async function takenNames(
+  db: AnyDb,
+  m: ColumnsMapping,
+  store: SideStore,
+  rows: Row[],
+  side: Map<string, Side>,
+): Promise<Set<string>> {
   if (m.href.strategy !== 'key') return new Set();
   const wanted = rows
     .map((r) => String(r[m.key.column]))
     .filter((k) => !side.get(k)?.name)
     .map((k) => `${k}${extOf(m)}`);
   if (wanted.length === 0) return new Set();
-  const held = await db
-    .selectFrom(SIDE_TABLE)
-    .select(['obj_key', 'name'])
-    .where('tbl', '=', m.table)
-    .where('name', 'in', wanted)
-    .execute();
-  return new Set(held.filter((h) => `${String(h.obj_key)}${extOf(m)}` !== h.name).map((h) => String(h.name)));
+  const held = await store.holders(db, m, wanted);
+  return new Set(held.filter((h) => `${h.key}${extOf(m)}` !== h.name).map((h) => h.name));
 }
 
 /** Keys of live rows in scope that may carry `name` (the caller re-checks with nameOf). */
-export async function keysForName(db: AnyDb, m: ColumnsMapping, ref: CollectionRef, name: string): Promise<string[]> {
+export async function keysForName(
+  db: AnyDb,
+  m: ColumnsMapping,
+  store: SideStore,
+  ref: CollectionRef,
+  name: string,
+): Promise<string[]> {
   if (m.href.strategy === 'column') {
     const rows = await inScope(m, ref, db.selectFrom(m.table).select(m.key.column))
       .where(m.href.column, '=', name)
       .execute();
     return rows.map((r: Row) => String(r[m.key.column]));
   }
-  const side = await db
-    .selectFrom(SIDE_TABLE)
-    .select('obj_key')
-    .where('tbl', '=', m.table)
-    .where('name', '=', name)
-    .execute();
-  const keys = side.map((r) => String(r.obj_key));
+  const keys = (await store.holders(db, m, [name])).map((h) => h.key);
   const ext = extOf(m).slice(1);
   for (const k of [new RegExp(`^(.+)\\.${ext}$`).exec(name)?.[1], new RegExp(`^row-(.+)\\.${ext}$`).exec(name)?.[1]])
     if (k && (!m.key.generated || /^[0-9]+$/.test(k))) keys.push(k);
   return keys;
 }
 
+/** Hash of a row and its child rows as read: identifies the row state side data was written for. */
+function rowsTag(data: unknown[]): string {
+  const json = JSON.stringify(data, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v));
+  return contentEtag(new TextEncoder().encode(json));
+}
+
 /** Loads and renders rows (all live rows in scope, or those with the given keys). */
 export async function loadObjects(
   db: AnyDb,
   m: ColumnsMapping,
+  store: SideStore,
   ref: CollectionRef,
-  keys?: string[],
-  // biome-ignore lint/suspicious/noExplicitAny: Kysely select builder
-  lock?: (q: any) => any,
+  opts: LoadOptions = {},
 ): Promise<Loaded[]> {
+  const { keys, lock, overlay } = opts;
   if (keys && keys.length === 0) return [];
   let q = inScope(m, ref, db.selectFrom(m.table).selectAll());
   if (keys) q = q.where(m.key.column, 'in', keys);
@@ -143,16 +139,21 @@ export async function loadObjects(
       exd.set(k, [...(exd.get(k) ?? []), r[x.column]]);
     }
   }
-  const side = await sideRows(db, m, ids.map(String));
-  const taken = await takenNames(db, m, rows, side);
-  return rows.map((row) => {
+  const refs: RowRef[] = rows.map((row) => {
     const key = String(row[m.key.column]);
+    const tag = () => rowsTag([row, att.get(key), exd.get(key), emails.get(key), phones.get(key)]);
+    return { key, uid: String(row[m.uid.column]), tag };
+  });
+  const side = overlay ? new Map(refs.map((r) => [r.key, overlay])) : await store.read(db, m, refs);
+  const taken = await takenNames(db, m, store, rows, side);
+  return rows.map((row, i) => {
+    const { key, uid, tag } = refs[i];
     const s = side.get(key);
     const data: EntityData = {
       row,
       attendees: att.get(key) ?? [],
       exdates: exd.get(key) ?? [],
-      extras: (m.extras ? (row[m.extras.column] as string | null) : s?.extras) ?? null,
+      extras: (m.extras?.column ? (row[m.extras.column] as string | null) : s?.extras) ?? null,
     };
     const text =
       m.component === 'VCARD'
@@ -164,10 +165,12 @@ export async function loadObjects(
     const mod = m.modified ? parseStored(row[m.modified.column]) : undefined;
     return {
       key,
-      uid: String(row[m.uid.column]),
+      uid,
+      tag,
       version: m.version ? row[m.version.column] : undefined,
       modified: m.modified ? row[m.modified.column] : undefined,
       rendered,
+      kept: s,
       name: nameOf(m, row, s, taken),
       etag: contentEtag(body),
       body,
@@ -197,11 +200,13 @@ async function childRows(
 export async function findByName(
   db: AnyDb,
   m: ColumnsMapping,
+  store: SideStore,
   ref: CollectionRef,
   name: string,
   // biome-ignore lint/suspicious/noExplicitAny: Kysely select builder
   lock?: (q: any) => any,
 ): Promise<Loaded | undefined> {
-  const found = await loadObjects(db, m, ref, await keysForName(db, m, ref, name), lock);
+  const keys = await keysForName(db, m, store, ref, name);
+  const found = await loadObjects(db, m, store, ref, { keys, lock });
   return found.find((o) => o.name === name);
 }

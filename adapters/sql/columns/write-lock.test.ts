@@ -9,6 +9,7 @@ import { SERVERS, type Server } from '../../../test/columns/databases.ts';
 import { createLegacySchema, mapping } from '../../../test/columns/legacy-schema.ts';
 import { createColumnsBackend } from './index.ts';
 import { loadObjects } from './read.ts';
+import { sideTable } from './side-table.ts';
 import { update } from './write.ts';
 
 const REF = { owner: 'alice', home: 'calendars', id: 'calendar' } as const;
@@ -29,7 +30,7 @@ describe('columns optimistic locking without a version column (SQLite)', () => {
       await createLegacySchema(db.conn);
       await db.exec(INSERT);
       await createColumnsBackend(db.conn, noVersion); // creates davgate's side table
-      const [cur] = await loadObjects(db.conn.db, noVersion, REF);
+      const [cur] = await loadObjects(db.conn.db, noVersion, sideTable, REF);
       assert.equal(String(cur.modified), '2026-05-01 08:00:00');
       await db.exec(`UPDATE appointments SET title = 'legacy', modified = '2026-05-01 08:05:00' WHERE id = 1`);
       await assert.rejects(
@@ -38,7 +39,7 @@ describe('columns optimistic locking without a version column (SQLite)', () => {
       );
       const title = (await sql<{ title: string }>`SELECT title FROM appointments`.execute(db.conn.db)).rows[0].title;
       assert.equal(title, 'legacy', 'the legacy edit is not overwritten');
-      const [fresh] = await loadObjects(db.conn.db, noVersion, REF);
+      const [fresh] = await loadObjects(db.conn.db, noVersion, sideTable, REF);
       assert.equal(await update(db.conn.db, noVersion, fresh, { title: 'dav' }), '1');
     } finally {
       await db.close();

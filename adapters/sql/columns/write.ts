@@ -1,5 +1,6 @@
 // Writing column-mapped events (RFC 4918 §9.7 PUT, §9.6 DELETE, RFC 9110 §13 preconditions): iCalendar →
-// rows + child rows + extras in ONE transaction. The current row is read and locked inside the
+// rows + child rows + extras in ONE transaction (side data in the state store is staged inside it and
+// counts only once it committed, side-state.ts). The current row is read and locked inside the
 // transaction, its ETag compared with If-Match, and the update is conditional on the version (or modified)
 // value read, so an edit by the legacy UI in between yields precondition-failed, never a lost update.
 import { contentEtag } from '../../../src/backend/etag.ts';
@@ -10,8 +11,9 @@ import { planWrite, type WritePlan } from './from-ical.ts';
 import { planCard } from './from-vcard.ts';
 import { formatNaive, utcToNaive } from './local-time.ts';
 import type { ColumnsMapping } from './mapping.ts';
-import { findByName, inScope, type Loaded, loadObjects, SIDE_TABLE } from './read.ts';
+import { findByName, inScope, type Loaded, loadObjects } from './read.ts';
 import { Refusal } from './refusal.ts';
+import type { Side, SideStore, Staged } from './side.ts';
 
 type Row = Record<string, unknown>;
 
@@ -26,9 +28,28 @@ function refused(e: unknown): never {
 
 const nowNaive = (m: ColumnsMapping) => formatNaive(utcToNaive(m.time.zone, Date.now()));
 
+/** Runs `body` in a transaction, then tells what it staged outside the database how the transaction ended. */
+async function transact<T>(conn: SqlConnection, body: (tx: AnyDb, stage: (s: Staged) => void) => Promise<T>) {
+  let staged: Staged | undefined;
+  let result: T;
+  try {
+    result = await conn.db.transaction().execute((tx) =>
+      body(tx, (s) => {
+        staged = s;
+      }),
+    );
+  } catch (e) {
+    await staged?.aborted();
+    throw e;
+  }
+  await staged?.committed();
+  return result;
+}
+
 export async function putObject(
   conn: SqlConnection,
   m: ColumnsMapping,
+  store: SideStore,
   ref: CollectionRef,
   name: string,
   input: PutInput,
@@ -48,8 +69,8 @@ export async function putObject(
   } catch (e) {
     refused(e);
   }
-  return conn.db.transaction().execute(async (tx) => {
-    const cur = await findByName(tx, m, ref, name, lockFor(conn));
+  return transact(conn, async (tx, staged) => {
+    const cur = await findByName(tx, m, store, ref, name, lockFor(conn));
     if (pre.ifNoneMatchAny && cur) throw new BackendError('precondition-failed', 'the object exists');
     if (pre.ifMatch !== undefined && cur?.etag !== pre.ifMatch) {
       throw new BackendError('precondition-failed', 'the object changed (If-Match)');
@@ -59,29 +80,25 @@ export async function putObject(
       .execute();
     const other = holder.map((r: Row) => String(r[m.key.column])).find((k: string) => k !== cur?.key);
     if (other !== undefined) {
-      const [o] = await loadObjects(tx, m, ref, [other]);
+      const [o] = await loadObjects(tx, m, store, ref, { keys: [other] });
       throw new BackendError('conflict', `UID ${plan.uid} is held by ${o?.name}`, o?.name);
     }
     const values: Row = { ...plan.values };
-    if (m.extras) values[m.extras.column] = plan.extras;
+    if (m.extras?.column) values[m.extras.column] = plan.extras;
     if (m.modified) values[m.modified.column] = nowNaive(m);
     if (m.href.strategy === 'column') values[m.href.column] = name;
     const key = cur ? await update(tx, m, cur, values) : await insert(conn, tx, m, ref, values);
     await writeChildren(tx, m, key, plan);
-    const side = { name: m.href.strategy === 'key' ? name : null, extras: m.extras ? null : plan.extras };
-    await tx.deleteFrom(SIDE_TABLE).where('tbl', '=', m.table).where('obj_key', '=', key).execute();
-    await tx
-      .insertInto(SIDE_TABLE)
-      .values({ tbl: m.table, obj_key: key, ...side })
-      .execute();
+    const side: Side = {
+      name: m.href.strategy === 'key' ? name : null,
+      extras: m.extras?.column ? null : plan.extras,
+      shadow: text,
+      shadow_of: null,
+    };
     // The client's bytes stand for the rows exactly as they render now (extras included).
-    const [after] = await loadObjects(tx, m, ref, [key]);
-    await tx
-      .updateTable(SIDE_TABLE)
-      .set({ shadow: text, shadow_of: after.rendered })
-      .where('tbl', '=', m.table)
-      .where('obj_key', '=', key)
-      .execute();
+    const [after] = await loadObjects(tx, m, store, ref, { keys: [key], overlay: side });
+    side.shadow_of = after.rendered;
+    staged(await store.stage(tx, m, after, side, cur && { uid: cur.uid, side: cur.kept }));
     return { etag: contentEtag(input.body), created: !cur };
   });
 }
@@ -164,12 +181,13 @@ async function writeChildren(tx: AnyDb, m: ColumnsMapping, key: string, plan: Wr
 export async function deleteObject(
   conn: SqlConnection,
   m: ColumnsMapping,
+  store: SideStore,
   ref: CollectionRef,
   name: string,
   pre: WritePreconditions,
 ): Promise<void> {
-  await conn.db.transaction().execute(async (tx) => {
-    const cur = await findByName(tx, m, ref, name, lockFor(conn));
+  await transact(conn, async (tx, staged) => {
+    const cur = await findByName(tx, m, store, ref, name, lockFor(conn));
     if (!cur) throw new BackendError('not-found', `${name} does not exist`);
     if (pre.ifMatch !== undefined && cur.etag !== pre.ifMatch) {
       throw new BackendError('precondition-failed', 'the object changed (If-Match)');
@@ -191,11 +209,6 @@ export async function deleteObject(
         throw new BackendError('precondition-failed', 'the row changed concurrently');
     }
     // The name stays mapped so the change feed can still name the deletion; the client bytes go.
-    await tx
-      .updateTable(SIDE_TABLE)
-      .set({ shadow: null, shadow_of: null })
-      .where('tbl', '=', m.table)
-      .where('obj_key', '=', cur.key)
-      .execute();
+    staged(await store.stageDelete(tx, m, cur, name));
   });
 }
