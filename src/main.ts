@@ -9,8 +9,8 @@ import { MemoryStateStore } from './state/memory.ts';
 
 const runtime: CliRuntime = {
   // The LDAP directory, when configured, joins the store as a mount (and as the password check).
-  openStore: async (config) => {
-    const store = await openConfiguredStore(config);
+  openStore: async (config, state) => {
+    const store = await openConfiguredStore(config, process.env, state);
     if (!config.ldap) return store;
     // Loaded only when configured: the LDAP client is not needed otherwise (start-up memory).
     const { attachLdap } = await import('./cli/ldap-deps.ts');

@@ -8,6 +8,7 @@ import { nativeStore, openSqlite } from '../../adapters/sql/open.ts';
 import { openSqlConnection, type SqlConnection, type SqlConnectionOptions } from '../../adapters/sql/query/connect.ts';
 import { sqliteFile } from '../config/paths.ts';
 import type { Config } from '../config/schema.ts';
+import type { StateStore } from '../state/store.ts';
 import type { OpenedStore } from './runtime.ts';
 
 type Storage = Config['storage'];
@@ -44,12 +45,13 @@ export function connectionOptions(s: Storage, env: NodeJS.ProcessEnv = process.e
   };
 }
 
-async function profileBackend(s: Storage, conn: SqlConnection) {
+async function profileBackend(s: Storage, conn: SqlConnection, state: StateStore | undefined) {
   if (s.profile === 'columns') {
     // Loaded only when configured: the native profile does not need the mapping machinery.
     const { createColumnsBackend, parseColumnsMapping } = await import('../../adapters/sql/columns/index.ts');
     const mapping = parseColumnsMapping(readFileSync(resolve(s.mapping ?? ''), 'utf8'));
-    return createColumnsBackend(conn, mapping, { id: 'sql' });
+    // The state store, for a mapping that keeps unmapped data there (`extras: { store: state }`).
+    return createColumnsBackend(conn, mapping, { id: 'sql', state });
   }
   // profile sabredav: SabreDAV/Baïkal tables as they are, occurrences computed in the PHP zone.
   const { createSabredavBackend } = await import('../../adapters/sql/sabredav/index.ts');
@@ -57,13 +59,17 @@ async function profileBackend(s: Storage, conn: SqlConnection) {
 }
 
 /** Opens the configured storage: backend, users, and close() for both. */
-export async function openConfiguredStore(config: Config, env: NodeJS.ProcessEnv = process.env): Promise<OpenedStore> {
+export async function openConfiguredStore(
+  config: Config,
+  env: NodeJS.ProcessEnv = process.env,
+  state?: StateStore,
+): Promise<OpenedStore> {
   const s = config.storage;
   if (s.kind === 'sqlite' && s.profile === 'native') return openSqlite(sqliteFile(s));
   const conn = await openSqlConnection(connectionOptions(s, env));
   try {
     if (s.profile === 'native') return await nativeStore(conn);
-    const backend = await profileBackend(s, conn);
+    const backend = await profileBackend(s, conn, state);
     if (s.users === 'sabredav') {
       // Baïkal's own logins (users.digesta1), read-only: managed in Baïkal's admin.
       const { createSabredavUserStore } = await import('../../adapters/sql/sabredav/users.ts');

@@ -21,7 +21,8 @@ export interface FetchApp {
 }
 
 export interface CliRuntime {
-  openStore(config: Config): OpenedStore | Promise<OpenedStore>;
+  /** `state`, when given, is the state store the server runs with (a column mapping may keep data there). */
+  openStore(config: Config, state?: StateStore): OpenedStore | Promise<OpenedStore>;
   createState(config: Config): StateStore | Promise<StateStore>;
   createLogger(level: LogLevel): Logger;
   buildApp(deps: AppDeps): FetchApp | Promise<FetchApp>;

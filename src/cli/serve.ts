@@ -34,10 +34,12 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
 
 export async function startServer(config: Config, runtime: CliRuntime, io: CliIo): Promise<RunningServer> {
   const log = runtime.createLogger(config.logging.level);
-  const store = await runtime.openStore(config);
-  let state: Awaited<ReturnType<CliRuntime['createState']>> | undefined;
+  // The state store first: the storage may keep data in it (a column mapping's `extras.store: state`).
+  const state = await runtime.createState(config);
+  let store: Awaited<ReturnType<CliRuntime['openStore']>> | undefined;
   try {
-    state = await runtime.createState(config);
+    store = await runtime.openStore(config, state);
+    const opened = store;
     const firstUser = await ensureFirstUser(store, io.env);
     const app = await runtime.buildApp(appDepsFrom(config, store, state, log));
     // The env (incoming/outgoing) goes through: the DAV handler reads the HTTP version from it (no chunked bodies for HTTP/1.0).
@@ -47,7 +49,6 @@ export async function startServer(config: Config, runtime: CliRuntime, io: CliIo
     if (firstUser) printFirstUser(io, config, address.port, firstUser);
     io.out(`davgate listening on ${url}`);
     log.info('listening', { url });
-    const openState = state;
     let closing: Promise<void> | undefined;
     const close = (graceMs = 10_000) => {
       closing ??= (async () => {
@@ -60,16 +61,16 @@ export async function startServer(config: Config, runtime: CliRuntime, io: CliIo
         await closed;
         clearInterval(sweep);
         clearTimeout(force);
-        await openState.close();
-        await store.close();
+        await state.close();
+        await opened.close();
         log.info('stopped');
       })();
       return closing;
     };
     return { url, port: address.port, close };
   } catch (err) {
-    await state?.close();
-    await store.close();
+    await state.close();
+    await store?.close();
     throw err;
   }
 }

@@ -9,7 +9,7 @@ import { openConfiguredStore } from './open-store.ts';
 import type { CliRuntime } from './runtime.ts';
 
 export const testRuntime: CliRuntime = {
-  openStore: (config) => openConfiguredStore(config),
+  openStore: (config, state) => openConfiguredStore(config, process.env, state),
   createState: () => new MemoryStateStore(),
   createLogger: () => createLogger('silent'),
   buildApp,
