@@ -13,6 +13,8 @@
 //   dg:{<scope>}:cursor               backend cursor, e.g. Google nextSyncToken     (CURSOR_TTL_SECONDS)
 //   dg:{<scope>}:etag:<name>          computed ETag of one object                   (ETAG_TTL_SECONDS)
 // where <scope> = <backendId>|<owner>|<home>|<collection id>, each part percent-encoded.
+//   dg:columns:<backendId>:<table>:…  side data of column-mapped rows with `extras: { store: state }`: the
+//                                     only copy, no TTL (keys named in adapters/sql/columns/side-state.ts)
 //
 // The braces are a Redis Cluster hash tag: only the text between `{` and the first `}` is hashed, so all
 // keys of one collection land in one slot and a MULTI/Lua commit over snap+seq+log stays single-slot.
