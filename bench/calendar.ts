@@ -19,6 +19,7 @@ import { generate, utcString, ZONE } from './calendar-events.ts';
 import {
   expectStatus,
   keepAliveAgent,
+  machineTicks,
   procCpuMs,
   procStatus,
   ROOT,
@@ -27,6 +28,7 @@ import {
   type Server,
   send,
   startServer,
+  stealPercent,
   stopServer,
   summarize,
   USER,
@@ -87,6 +89,7 @@ async function main(): Promise<void> {
     // The lean client (raw-http.ts): node:http's CPU per request would be taken from the server's cores.
     const conns = await Promise.all(Array.from({ length: CONNECTIONS }, () => RawConnection.open(target)));
     const cpu0 = procCpuMs(server.pid);
+    const uploadTicks = machineTicks();
     const t0 = performance.now();
     try {
       await Promise.all(
@@ -112,6 +115,7 @@ async function main(): Promise<void> {
     const uploadMs = performance.now() - t0;
     const putsPerSecond = gens.length / (uploadMs / 1000);
     const serverCpuUsPerPut = Math.round(((procCpuMs(server.pid) - cpu0) * 1000) / gens.length);
+    const uploadSteal = stealPercent(uploadTicks);
     log(`upload: ${round(putsPerSecond)} PUT/s, ${serverCpuUsPerPut} µs server CPU per PUT`);
     const rssLoaded = procStatus(server.pid);
 
@@ -180,6 +184,7 @@ async function main(): Promise<void> {
     // The timed REPORTs go over one connection of the lean client (raw-http.ts), as the other phases:
     // node:http's own CPU per answer (and its stream handling of a chunked body) was measured as well.
     const timedConn = await RawConnection.open(target);
+    const timedTicks = machineTicks();
     const timed = async (body: (r: { start: number; end: number }) => string) => {
       const samples: number[] = [];
       for (let i = 0; i < RUNS; i++) {
@@ -199,6 +204,7 @@ async function main(): Promise<void> {
         `<C:free-busy-query xmlns:C="urn:ietf:params:xml:ns:caldav"><C:time-range start="${utcString(r.start)}" end="${utcString(r.end)}"/></C:free-busy-query>`,
     );
     timedConn.close();
+    const timedSteal = stealPercent(timedTicks);
     const rssEnd = procStatus(server.pid);
     const soakBodies = [
       (r: { start: number; end: number }) => query(r, 'etag'),
@@ -232,6 +238,8 @@ async function main(): Promise<void> {
       recurring: gens.filter((g) => g.name.startsWith('series')).length,
       upload: { ms: round(uploadMs), putsPerSecond: round(putsPerSecond), serverCpuUsPerPut, put: summarize(putMs) },
       load: loadavg().map((x) => round(x)),
+      /** The machine's steal time (% of its CPU time) during the upload and the timed REPORTs. */
+      stealPercent: { upload: uploadSteal, timed: timedSteal },
       etagQuery,
       monthQuery,
       expandQuery,

@@ -16,6 +16,7 @@ import {
   expectStatus,
   HREF_RE,
   keepAliveAgent,
+  machineTicks,
   procCpuMs,
   RESPONSE_RE,
   ROOT,
@@ -23,6 +24,7 @@ import {
   runUserAdd,
   send,
   startServer,
+  stealPercent,
   stopServer,
   summarize,
   syncCollectionBody,
@@ -173,6 +175,7 @@ async function run(server: Awaited<ReturnType<typeof startServer>>): Promise<voi
   const cpu0 = procCpuMs(server.pid);
   const pgCpu0 = postgresCpuMs(pg.dir);
   const clientCpu0 = process.cpuUsage();
+  const ticks0 = machineTicks();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: CONNS }, async (_, w) => {
@@ -201,6 +204,7 @@ async function run(server: Awaited<ReturnType<typeof startServer>>): Promise<voi
   const serverCpuMs = procCpuMs(server.pid) - cpu0;
   const pgCpuMs = postgresCpuMs(pg.dir) - pgCpu0;
   const clientCpu = process.cpuUsage(clientCpu0);
+  const steal = stealPercent(ticks0);
   const finalIds = new Set<string>();
   for (let i = 0; i < OBJECTS; i++) {
     const g = await send(target, setupAgent, 'GET', `${book}contend-${i}.vcf`);
@@ -228,6 +232,8 @@ async function run(server: Awaited<ReturnType<typeof startServer>>): Promise<voi
       postgresCpuUsPerRequest: round((pgCpuMs * 1000) / (attempts + status412), 0),
       clientCpuUsPerRequest: round((clientCpu.user + clientCpu.system) / (attempts + status412), 0),
       lostUpdates: lost,
+      /** The machine's steal time during the phase (% of its CPU time): the hypervisor's share. */
+      stealPercent: steal,
     },
   };
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

@@ -43,6 +43,8 @@ export interface RunMeasurements {
   wrkV: string | undefined;
   exitCode: number | null;
   cpuMs: Record<string, number>;
+  /** The machine's steal time per phase (%), bench/server.ts stealPercent. */
+  stealPct: Record<string, number>;
   book: string;
   cards: GeneratedCard[];
   bytes: number;
@@ -76,6 +78,7 @@ export function reportResults(config: RunConfig, m: RunMeasurements): void {
     wrkV,
     exitCode,
     cpuMs,
+    stealPct,
     book,
     cards,
     bytes,
@@ -115,6 +118,7 @@ export function reportResults(config: RunConfig, m: RunMeasurements): void {
       platform: `${process.platform} ${process.arch}`,
       loadavgAtStart: loadAtStart,
       loadavgAtEnd: loadavg().map((x) => round(x)),
+      stealPercentByPhase: stealPct,
     },
     server: {
       exitCode,
@@ -249,6 +253,11 @@ export function reportResults(config: RunConfig, m: RunMeasurements): void {
   const per = results.server.cpuPerOperation;
   console.log(
     `server CPU per operation: load PUT ${per.loadPutUs} µs, sync ${per.syncMsPerRun} ms/run, ctag ${per.ctagUs} µs, re-sync ${per.resyncUs} µs, GET ${per.getUs} µs, PUT ${per.putUs} µs`,
+  );
+  console.log(
+    `host steal time per phase (% of the machine's CPU time): ${Object.entries(stealPct)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
   );
   if (put) {
     console.log(`PUT ms per decile (median/p90): ${putDeciles.map((d) => `${d.medianMs}/${d.p90Ms}`).join('  ')}`);

@@ -20,6 +20,7 @@ import {
   expectStatus,
   initialSync,
   keepAliveAgent,
+  machineTicks,
   members,
   PROPFIND_CTAG,
   type ProcMemory,
@@ -34,6 +35,7 @@ import {
   type SyncResult,
   send,
   startServer,
+  stealPercent,
   stopServer,
   syncCollectionBody,
   tagText,
@@ -129,12 +131,21 @@ async function main(): Promise<void> {
     rssByPhase.started = procStatus(srv.pid);
     const hz = clockTicks();
     const cpuMs: Record<string, number> = {};
+    const stealPct: Record<string, number> = {};
     let cpuMark = procCpuMs(srv.pid, hz);
-    /** Server CPU ms spent since the previous call, recorded under `phase`. */
+    let ticksMark = machineTicks();
+    /** Server CPU ms (and the machine's steal) since the previous call or mark, recorded under `phase`. */
     const cpuSince = (phase: string) => {
       const now = procCpuMs(srv.pid, hz);
       cpuMs[phase] = round(now - cpuMark, 0);
+      stealPct[phase] = stealPercent(ticksMark);
       cpuMark = now;
+      ticksMark = machineTicks();
+    };
+    /** Starts a phase's measurement here (after its warm-up). */
+    const markCpu = () => {
+      cpuMark = procCpuMs(srv.pid, hz);
+      ticksMark = machineTicks();
     };
 
     // 1. Load the address book.
@@ -176,7 +187,7 @@ async function main(): Promise<void> {
     let ctagMs: number[] = [];
     if (PHASES.has('ctag')) {
       log(`ctag PROPFIND x${RESYNC_RUNS}`);
-      cpuMark = procCpuMs(srv.pid, hz);
+      markCpu();
       ctagMs = await timedLoop(RESYNC_RUNS, ctagOnce);
       cpuSince('ctag');
     } else {
@@ -190,7 +201,7 @@ async function main(): Promise<void> {
       log(`no-change sync-collection x${RESYNC_RUNS}`);
       const reportHeaders = { 'Content-Type': 'application/xml; charset=utf-8' };
       const resyncBody = syncCollectionBody(token);
-      cpuMark = procCpuMs(srv.pid, hz);
+      markCpu();
       resyncMs = await timedLoop(RESYNC_RUNS, async () => {
         const r = await send(target, agent, 'REPORT', book, reportHeaders, resyncBody);
         expectStatus(r, [207], 'sync-collection');
@@ -212,7 +223,7 @@ async function main(): Promise<void> {
           `wrk GET ${WRK_SECONDS}s at ${WRK_CONNECTIONS} connections, ${WRK_THREADS} threads, after ${WRK_WARMUP}s of warm-up`,
         );
         if (WRK_WARMUP > 0) runWrk(oneUrl, WRK_THREADS, WRK_CONNECTIONS, WRK_WARMUP);
-        cpuMark = procCpuMs(srv.pid, hz);
+        markCpu();
         wrk = runWrk(oneUrl, WRK_THREADS, WRK_CONNECTIONS, WRK_SECONDS);
         cpuSince('get');
         rssByPhase.afterGet = procStatus(srv.pid);
@@ -226,7 +237,7 @@ async function main(): Promise<void> {
     if (PHASES.has('put')) {
       log(`${PUTS} PUTs of new vCards at ${PUT_CONNECTIONS} connections`);
       const fresh = generateVcards(PUTS, { offset: CARDS, seed: 77 });
-      cpuMark = procCpuMs(srv.pid, hz);
+      markCpu();
       put = await putAll(target, book, fresh, PUT_CONNECTIONS);
       cpuSince('put');
     }
@@ -257,6 +268,7 @@ async function main(): Promise<void> {
         wrkV,
         exitCode,
         cpuMs,
+        stealPct,
         book,
         cards,
         bytes,

@@ -143,6 +143,32 @@ export function procCpuMs(pid: number, ticksPerSecond = 100): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
 }
 
+/** The machine's CPU ticks so far (all CPUs, /proc/stat `cpu` line): total, and stolen by the hypervisor. */
+export interface CpuTicks {
+  total: number;
+  steal: number;
+}
+
+export function machineTicks(): CpuTicks {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+    // cpu user nice system idle iowait irq softirq steal guest guest_nice (guest time is already in user)
+    const f = line.trim().split(/\s+/).slice(1, 9).map(Number);
+    return { total: f.reduce((a, b) => a + b, 0), steal: f[7] ?? 0 };
+  } catch {
+    return { total: 0, steal: 0 };
+  }
+}
+
+/**
+ * Share of the machine's CPU time the hypervisor took (steal) between two snapshots, in percent: on a
+ * shared VM the same code runs slower while it is high, which CPU-per-operation figures do not show.
+ */
+export function stealPercent(from: CpuTicks, to: CpuTicks = machineTicks()): number {
+  const total = to.total - from.total;
+  return total > 0 ? Math.round((1000 * (to.steal - from.steal)) / total) / 10 : 0;
+}
+
 /** Clock ticks per second for /proc/<pid>/stat (USER_HZ, 100 on Linux unless `getconf CLK_TCK` says otherwise). */
 export function clockTicks(): number {
   try {
