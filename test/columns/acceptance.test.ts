@@ -8,24 +8,12 @@ import { sql } from 'kysely';
 import { formatNaive, utcToNaive } from '../../adapters/sql/columns/local-time.ts';
 import { child, parseMultistatus, textOf } from '../support/xml-assert.ts';
 import { onEachServer } from './databases.ts';
-import { type Feed, legacyApp } from './legacy-app.ts';
+import { type Feed, ics, legacyApp } from './legacy-app.ts';
 import { mapping } from './legacy-schema.ts';
 
 const CAL = '/dav/calendars/alice/calendar/';
 const SYNC = (token: string) =>
   `<?xml version="1.0"?><d:sync-collection xmlns:d="DAV:"><d:sync-token>${token}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>`;
-
-const ics = (lines: string[]) =>
-  [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//test//EN',
-    'BEGIN:VEVENT',
-    ...lines,
-    'END:VEVENT',
-    'END:VCALENDAR',
-    '',
-  ].join('\r\n');
 
 const INSERT = `INSERT INTO appointments (owner, uid, title, starts_at, ends_at, rec_type, deleted, modified, version)
   VALUES ('alice', ?, ?, '2026-05-04 09:00:00', '2026-05-04 10:00:00', 0, 0, ?, 1)`;

@@ -12,6 +12,19 @@ import { createLegacySchema } from './legacy-schema.ts';
 
 export type Feed = 'snapshot' | 'modified' | 'triggers';
 
+/** A VCALENDAR with one VEVENT of `lines` (CRLF line ends, as clients send). */
+export const ics = (lines: string[]) =>
+  [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//test//EN',
+    'BEGIN:VEVENT',
+    ...lines,
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
+
 /** `state`: the app's state store, also handed to the backend (for `extras: { store: state }`). */
 export async function legacyApp(
   server: Server,

@@ -11,7 +11,7 @@ import type { StateStore } from '../../src/state/store.ts';
 import { StateUnavailableError } from '../../src/state/store.ts';
 import { parseMultistatus } from '../support/xml-assert.ts';
 import type { Server } from './databases.ts';
-import { type Feed, legacyApp } from './legacy-app.ts';
+import { type Feed, ics, legacyApp } from './legacy-app.ts';
 
 export const CAL = '/dav/calendars/alice/calendar/';
 
@@ -22,17 +22,7 @@ export const stateMapping = parseColumnsMapping({ ...yaml, extras: { store: 'sta
 /** Where the record of row `key` lives (backend id `legacy`, table appointments; side-state.ts). */
 export const recKey = (key: string | number) => `dg:columns:legacy:appointments:rec:${key}`;
 
-export const ics = (lines: string[]) =>
-  [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//test//EN',
-    'BEGIN:VEVENT',
-    ...lines,
-    'END:VEVENT',
-    'END:VCALENDAR',
-    '',
-  ].join('\r\n');
+export { ics };
 
 /** An event with what the schema has no column for: an X-property, ORGANIZER and a VALARM. */
 export const withAlarm = (uid: string, summary = 'Standup', trigger = '-PT10M', color = 'teal') =>

@@ -1,10 +1,25 @@
 // The side table davgate_columns_extra (the default home of side data, see side.ts): one row per mapped
 // row in the legacy database, written in the same transaction as the row, so a write lands whole or not at
 // all. Needs CREATE TABLE once; `extras.store: state` (side-state.ts) avoids it.
-import type { SqlConnection } from '../query/connect.ts';
+import type { AnyDb, SqlConnection } from '../query/connect.ts';
+import type { ColumnsMapping } from './mapping.ts';
 import { NOTHING_STAGED, type Side, type SideStore } from './side.ts';
 
 export const SIDE_TABLE = 'davgate_columns_extra';
+
+/** The side rows of these mapped rows (one statement). */
+function sideRowsOf(db: AnyDb, m: ColumnsMapping, rows: { key: string }[]) {
+  return db
+    .selectFrom(SIDE_TABLE)
+    .selectAll()
+    .where('tbl', '=', m.table)
+    .where(
+      'obj_key',
+      'in',
+      rows.map((r) => r.key),
+    )
+    .execute();
+}
 
 export const sideTable: SideStore = {
   async prepare(conn: SqlConnection) {
@@ -24,17 +39,7 @@ export const sideTable: SideStore = {
   async read(db, m, rows) {
     const out = new Map<string, Side>();
     if (rows.length === 0) return out;
-    const found = await db
-      .selectFrom(SIDE_TABLE)
-      .selectAll()
-      .where('tbl', '=', m.table)
-      .where(
-        'obj_key',
-        'in',
-        rows.map((r) => r.key),
-      )
-      .execute();
-    for (const r of found) out.set(String(r.obj_key), r as Side);
+    for (const r of await sideRowsOf(db, m, rows)) out.set(String(r.obj_key), r as Side);
     return out;
   },
 
@@ -52,17 +57,7 @@ export const sideTable: SideStore = {
   async namesOf(db, m, rows) {
     const out = new Map<string, string>();
     if (rows.length === 0) return out;
-    const found = await db
-      .selectFrom(SIDE_TABLE)
-      .select(['obj_key', 'name'])
-      .where('tbl', '=', m.table)
-      .where(
-        'obj_key',
-        'in',
-        rows.map((r) => r.key),
-      )
-      .execute();
-    for (const s of found) if (s.name) out.set(String(s.obj_key), String(s.name));
+    for (const s of await sideRowsOf(db, m, rows)) if (s.name) out.set(String(s.obj_key), String(s.name));
     return out;
   },
 
